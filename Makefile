@@ -1,0 +1,46 @@
+# wafermesh front door. `make help` lists the targets; every target that needs tools first
+# runs `deps`, which installs only what is missing.
+SHELL      := /bin/bash
+BUILD      ?= build
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+
+.PHONY: help deps configure build sim test lint synth waves regress bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+deps: ## install missing Debian/PyPI packages (pinned), quietly when all are present
+	@scripts/deps
+
+$(BUILD)/build.ninja: CMakeLists.txt
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS) >/dev/null
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure ## build every model, test and tool (incremental)
+	@cmake --build $(BUILD) -j $(JOBS)
+
+sim: build ## the main job: decode on the default mesh, verified, with the throughput report
+	@echo "sim: the decode arrives with issue #5; nothing to run yet"
+
+test: build lint ## the suite: lint, then every test (ctest)
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+lint: deps ## verilator --lint-only -Wall on every module, zero warnings
+	@scripts/lint
+
+synth: deps ## Yosys synth of every RTL module, cell counts, fails on any warning
+	@scripts/synth
+
+waves: build ## FST of a short default run and the GTKWave command to open it
+	@echo "waves: arrives with issue #6; nothing to do yet"
+
+regress: build ## nightly: every test over many seeds, coverage, performance history
+	@echo "regress: arrives with issue #6; nothing to do yet"
+
+bench: build ## benchmarks; figures printed and written as JSON under build/bench/
+	@echo "bench: no benchmarks yet"
+
+clean: ## remove build/
+	@rm -rf $(BUILD)
