@@ -1,0 +1,60 @@
+#pragma once
+// The float32 forward pass with every operation explicit and in a stated order: the golden
+// model of the mesh once the mapper supplies its sum orders and sw/ref its special functions.
+
+#include "model/special_functions.hpp"
+#include "model/sum_order.hpp"
+#include "model/weights.hpp"
+
+#include <span>
+#include <vector>
+
+namespace wm::sw::model {
+
+/// Operation by operation (each line one float rounding, no fused multiply-add):
+///   rmsnorm:  p_i = x_i * x_i; ss = sum(p) [order]; m = ss * inv_n; m = m + 1e-5f;
+///             r = rsqrt(m); out_i = w_i * (r * x_i)     (inv_n = float(1.0 / n), a constant)
+///   gemv:     p_j = W_rj * x_j; y_r = sum(p) [order per row]
+///   rope:     theta = float(pos) * f_k; c = cos(theta); s = sin(theta);
+///             (v0, v1) -> (v0 * c - v1 * s, v0 * s + v1 * c)
+///             (f_k = float(10000^(-k / head_size)) for the even index k within the head)
+///   score:    p_i = q_i * k_i; s = sum(p) [order]; s = s * inv_sqrt_hs
+///             (inv_sqrt_hs = float(1 / sqrt(head_size)), a constant)
+///   softmax:  m = max_t s_t (left to right); e_t = exp(s_t - m); z = sum(e) [order];
+///             r = reciprocal(z); a_t = e_t * r
+///   value:    p_t = a_t * v_t,i; out_i = sum(p) [order]
+///   residual: x_i = x_i + y_i
+///   swiglu:   h_i = silu(h1_i) * h3_i
+/// Sums follow the OrderPolicy, special functions the SpecialFunctions, both borrowed.
+class FloatDecoder {
+ public:
+  /// Borrows all three, which must outlive the decoder.
+  FloatDecoder(const Weights& w, const OrderPolicy& order = sequential_order(),
+               const SpecialFunctions& fn = libm_functions());
+
+  /// Runs `token` at position `pos`; returns the logits (valid until the next call).
+  /// Positions run in order as for ReferenceDecoder.
+  std::span<const float> forward(int token, int pos);
+
+  [[nodiscard]] const Config& config() const { return w_.config; }
+  [[nodiscard]] std::span<const float> residual() const { return x_; }
+
+ private:
+  float sum(std::span<const float> terms, const SumSite& site);
+  void rmsnorm(std::span<float> out, std::span<const float> x, std::span<const float> w,
+               const SumSite& site);
+  void gemv(std::span<float> y, const MatrixView& m, std::span<const float> x, Stage stage,
+            int layer);
+
+  const Weights& w_;
+  const OrderPolicy& order_;
+  const SpecialFunctions& fn_;
+  int filled_ = 0;
+  std::vector<float> rope_freq_;  // f_k for k = 0, 2, 4, ... < head_size, indexed k / 2
+  float inv_sqrt_hs_;
+  std::vector<float> x_, xb_, xb2_, q_, hb_, hb2_, att_, logits_;
+  std::vector<float> key_cache_, value_cache_;  // (layer, seq_len, kv_dim)
+  std::vector<float> terms_, partials_;         // scratch of every sum
+};
+
+}  // namespace wm::sw::model
