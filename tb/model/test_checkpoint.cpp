@@ -1,8 +1,8 @@
 // The llama2.c checkpoint: round trips, the byte layout, and one specific error per way a file
 // can be broken.
 
-#include "model/checkpoint.hpp"
-#include "model/generator.hpp"
+#include "wm/sw/model/checkpoint.hpp"
+#include "wm/sw/model/generator.hpp"
 #include "test_util.hpp"
 
 #include <boost/test/unit_test.hpp>

@@ -1,10 +1,10 @@
 // The reference decoders: a hand-computed model, float32 against double, GQA, the classifier
 // choice, prompts, and that the float decoder really follows its order and functions.
 
-#include "model/decode.hpp"
-#include "model/float_decoder.hpp"
-#include "model/generator.hpp"
-#include "model/reference_decoder.hpp"
+#include "wm/sw/model/decode.hpp"
+#include "wm/sw/model/float_decoder.hpp"
+#include "wm/sw/model/generator.hpp"
+#include "wm/sw/model/reference_decoder.hpp"
 
 #include <boost/test/unit_test.hpp>
 

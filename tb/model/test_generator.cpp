@@ -1,11 +1,11 @@
 // The synthetic default model: a fixed PRNG, deterministic bytes, sane activations and a
 // greedy decode that does not collapse.
 
-#include "model/checkpoint.hpp"
-#include "model/decode.hpp"
-#include "model/generator.hpp"
-#include "model/prng.hpp"
-#include "model/reference_decoder.hpp"
+#include "wm/sw/model/checkpoint.hpp"
+#include "wm/sw/model/decode.hpp"
+#include "wm/sw/model/generator.hpp"
+#include "wm/sw/model/prng.hpp"
+#include "wm/sw/model/reference_decoder.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,6 +1,6 @@
 // Sum orders: the trees the mapper will describe, and that the order really changes results.
 
-#include "model/sum_order.hpp"
+#include "wm/sw/model/sum_order.hpp"
 
 #include <boost/test/unit_test.hpp>
 

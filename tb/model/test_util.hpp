@@ -1,7 +1,7 @@
 #pragma once
 // Helpers shared by the model tests: a private temporary directory and raw file edits.
 
-#include "model/checkpoint.hpp"
+#include "wm/sw/model/checkpoint.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "model/sum_order.hpp"
+#include "wm/sw/model/sum_order.hpp"
 
 #include <fmt/format.h>
 

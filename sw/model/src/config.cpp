@@ -1,4 +1,4 @@
-#include "model/config.hpp"
+#include "wm/sw/model/config.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "model/weights.hpp"
+#include "wm/sw/model/weights.hpp"
 
 #include <fmt/format.h>
 

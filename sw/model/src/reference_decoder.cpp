@@ -1,6 +1,6 @@
-#include "model/reference_decoder.hpp"
+#include "wm/sw/model/reference_decoder.hpp"
 
-#include "model/decode.hpp"
+#include "wm/sw/model/decode.hpp"
 
 #include <cmath>
 

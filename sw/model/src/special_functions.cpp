@@ -1,4 +1,4 @@
-#include "model/special_functions.hpp"
+#include "wm/sw/model/special_functions.hpp"
 
 #include <cmath>
 

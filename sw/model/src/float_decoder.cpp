@@ -1,6 +1,6 @@
-#include "model/float_decoder.hpp"
+#include "wm/sw/model/float_decoder.hpp"
 
-#include "model/decode.hpp"
+#include "wm/sw/model/decode.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -2,7 +2,7 @@
 // The embedded default model: synthetic weights the project generates itself, so no binary
 // checkpoint is ever committed.
 
-#include "model/weights.hpp"
+#include "wm/sw/model/weights.hpp"
 
 #include <cstdint>
 

@@ -1,6 +1,6 @@
-#include "model/generator.hpp"
+#include "wm/sw/model/generator.hpp"
 
-#include "model/prng.hpp"
+#include "wm/sw/model/prng.hpp"
 
 #include <cmath>
 #include <string_view>

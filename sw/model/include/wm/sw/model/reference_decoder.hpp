@@ -2,7 +2,7 @@
 // The double-precision reference: llama2.c's forward pass in double, the yardstick for the
 // float32 golden model's rounding error.
 
-#include "model/weights.hpp"
+#include "wm/sw/model/weights.hpp"
 
 #include <span>
 #include <vector>

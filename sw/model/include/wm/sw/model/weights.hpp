@@ -1,7 +1,7 @@
 #pragma once
 // The weights of a llama-style decoder, held in llama2.c order as float32.
 
-#include "model/config.hpp"
+#include "wm/sw/model/config.hpp"
 
 #include <cstdint>
 #include <span>

@@ -1,7 +1,7 @@
 #pragma once
 // Reading and writing llama2.c checkpoints (the legacy "version 0" export read by run.c).
 
-#include "model/weights.hpp"
+#include "wm/sw/model/weights.hpp"
 
 #include <cstddef>
 #include <filesystem>

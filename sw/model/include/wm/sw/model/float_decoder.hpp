@@ -2,9 +2,9 @@
 // The float32 forward pass with every operation explicit and in a stated order: the golden
 // model of the mesh once the mapper supplies its sum orders and sw/ref its special functions.
 
-#include "model/special_functions.hpp"
-#include "model/sum_order.hpp"
-#include "model/weights.hpp"
+#include "wm/sw/model/special_functions.hpp"
+#include "wm/sw/model/sum_order.hpp"
+#include "wm/sw/model/weights.hpp"
 
 #include <span>
 #include <vector>

@@ -1,7 +1,7 @@
 #pragma once
 // Greedy decoding over any decoder with llama2.c's forward(token, pos) -> logits.
 
-#include "model/config.hpp"
+#include "wm/sw/model/config.hpp"
 
 #include <fmt/format.h>
 

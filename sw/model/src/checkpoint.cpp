@@ -1,4 +1,4 @@
-#include "model/checkpoint.hpp"
+#include "wm/sw/model/checkpoint.hpp"
 
 #include <fmt/format.h>
 
