@@ -37,6 +37,8 @@ std::string describe(const std::exception_ptr& e) {
     std::rethrow_exception(e);
   } catch (const TestFailure& x) {
     return x.what();
+  } catch (const TestSkipped& x) {
+    return x.what();
   } catch (const SimTimeoutError& x) {
     return fmt::format("SimTimeoutError: {}", x.what());
   } catch (const TaskCancelled& x) {

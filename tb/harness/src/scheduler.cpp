@@ -285,6 +285,9 @@ std::exception_ptr Scheduler::run(Task<> test, SimTime limit) {
   test_root_ = root.get();
   hooks_.set_time(hooks_.model, now_);
   try {
+    // The design's initial evaluation comes first, so the test starts from settled values
+    // and only its own actions cause edges.
+    eval();
     drain();
     while (!stop_) {
       settle();
