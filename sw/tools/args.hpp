@@ -98,7 +98,8 @@ inline std::vector<int> parse_token_list(std::string_view s, const std::string& 
   std::size_t i = 0;
   while (i < s.size()) {
     const std::size_t end = s.find_first_of(", ", i);
-    const std::string_view item = s.substr(i, end == std::string_view::npos ? s.size() - i : end - i);
+    const std::string_view item =
+        s.substr(i, end == std::string_view::npos ? s.size() - i : end - i);
     if (!item.empty()) {
       const std::int64_t v = Args::parse_int(item, what);
       if (v < 0 || v > INT32_MAX) {

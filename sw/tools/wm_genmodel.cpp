@@ -1,15 +1,14 @@
 // wm-genmodel: writes a synthetic llama2.c checkpoint (by default the embedded default model).
 
-#include "args.hpp"
-
-#include "wm/sw/model/checkpoint.hpp"
-#include "wm/sw/model/generator.hpp"
-
 #include <fmt/format.h>
 
 #include <cstdio>
 #include <exception>
 #include <limits>
+
+#include "args.hpp"
+#include "wm/sw/model/checkpoint.hpp"
+#include "wm/sw/model/generator.hpp"
 
 namespace {
 
@@ -63,9 +62,8 @@ int run(int argc, const char* const* argv) {
     throw UsageError(fmt::format("--classifier must be shared or separate, not '{}'", cls));
   }
   c.shared_classifier = cls == "shared";
-  p.seed = static_cast<std::uint64_t>(
-      args.get_int("seed", static_cast<std::int64_t>(p.seed), 0,
-                   std::numeric_limits<std::int64_t>::max()));
+  p.seed = static_cast<std::uint64_t>(args.get_int("seed", static_cast<std::int64_t>(p.seed), 0,
+                                                   std::numeric_limits<std::int64_t>::max()));
   try {
     model::validate(c);
   } catch (const model::ConfigError& e) {

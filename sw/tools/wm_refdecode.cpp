@@ -1,12 +1,5 @@
 // wm-refdecode: greedy decode on the host with the float32 and/or double reference decoder.
 
-#include "args.hpp"
-
-#include "wm/sw/model/decode.hpp"
-#include "wm/sw/model/float_decoder.hpp"
-#include "wm/sw/model/model_source.hpp"
-#include "wm/sw/model/reference_decoder.hpp"
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -15,6 +8,12 @@
 #include <exception>
 #include <memory>
 #include <optional>
+
+#include "args.hpp"
+#include "wm/sw/model/decode.hpp"
+#include "wm/sw/model/float_decoder.hpp"
+#include "wm/sw/model/model_source.hpp"
+#include "wm/sw/model/reference_decoder.hpp"
 
 namespace {
 
@@ -55,19 +54,17 @@ void dump(std::FILE* f, int pos, int token, const char* precision, std::span<con
 }
 
 int run(int argc, const char* const* argv) {
-  const Args args(argc, argv, {"model", "prompt", "tokens", "precision", "dump-logits"},
-                  {"help"});
+  const Args args(argc, argv, {"model", "prompt", "tokens", "precision", "dump-logits"}, {"help"});
   if (args.has("help")) {
     fmt::print("{}", usage);
     return 0;
   }
   const std::string precision = args.get("precision", "both");
   if (precision != "float" && precision != "double" && precision != "both") {
-    throw UsageError(fmt::format("--precision must be float, double or both, not '{}'",
-                                 precision));
+    throw UsageError(fmt::format("--precision must be float, double or both, not '{}'", precision));
   }
-  const std::vector<int> prompt = wm::sw::tools::parse_token_list(args.get("prompt", "1"),
-                                                                  "--prompt");
+  const std::vector<int> prompt =
+      wm::sw::tools::parse_token_list(args.get("prompt", "1"), "--prompt");
   const auto n = static_cast<int>(args.get_int("tokens", 32, 1, 1 << 20));
   const std::string spec = args.get("model", model::builtin_model_name);
   const model::Weights w = model::load_model(spec);
@@ -121,8 +118,7 @@ int run(int argc, const char* const* argv) {
   fmt::print("tokens: {}\n", fmt::join(tokens, " "));
   fmt::print("float32 vs double over {} steps: max |logit difference| {:.3g}\n", steps, max_diff);
   if (first_disagreement) {
-    fmt::print(stderr,
-               "wm-refdecode: float32 and double choose different tokens at position {}\n",
+    fmt::print(stderr, "wm-refdecode: float32 and double choose different tokens at position {}\n",
                *first_disagreement);
     return 1;
   }

@@ -1,16 +1,15 @@
 // The reference decoders: a hand-computed model, float32 against double, GQA, the classifier
 // choice, prompts, and that the float decoder really follows its order and functions.
 
+#include <bit>
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <map>
+
 #include "wm/sw/model/decode.hpp"
 #include "wm/sw/model/float_decoder.hpp"
 #include "wm/sw/model/generator.hpp"
 #include "wm/sw/model/reference_decoder.hpp"
-
-#include <boost/test/unit_test.hpp>
-
-#include <bit>
-#include <cmath>
-#include <map>
 
 namespace wm::tb::model {
 namespace {
@@ -213,9 +212,9 @@ BOOST_AUTO_TEST_CASE(tolerance_float_vs_double) {
     bool shared;
     int layers;
   };
-  for (const Case k : {Case{"default", 4, false, 2}, Case{"GQA kv=2", 2, false, 2},
-                       Case{"MQA kv=1", 1, false, 2}, Case{"shared classifier", 4, true, 2},
-                       Case{"GQA 8 layers", 2, false, 8}}) {
+  for (const Case k :
+       {Case{"default", 4, false, 2}, Case{"GQA kv=2", 2, false, 2}, Case{"MQA kv=1", 1, false, 2},
+        Case{"shared classifier", 4, true, 2}, Case{"GQA 8 layers", 2, false, 8}}) {
     GenParams p;
     p.config.n_kv_heads = k.kv_heads;
     p.config.shared_classifier = k.shared;
@@ -334,11 +333,11 @@ BOOST_AUTO_TEST_CASE(float_decoder_uses_its_special_functions) {
   (void)d.forward(1, 0);
   (void)d.forward(2, 1);
   const int L = c.n_layers;
-  BOOST_TEST(fn.n_exp == L * c.n_heads * (1 + 2));       // softmax over 1, then 2 positions
-  BOOST_TEST(fn.n_rsqrt == 2 * (2 * L + 1));             // three norms per layer pass + final
-  BOOST_TEST(fn.n_reciprocal == 2 * L * c.n_heads);      // one per softmax
+  BOOST_TEST(fn.n_exp == L * c.n_heads * (1 + 2));   // softmax over 1, then 2 positions
+  BOOST_TEST(fn.n_rsqrt == 2 * (2 * L + 1));         // three norms per layer pass + final
+  BOOST_TEST(fn.n_reciprocal == 2 * L * c.n_heads);  // one per softmax
   BOOST_TEST(fn.n_silu == 2 * L * c.hidden_dim);
-  BOOST_TEST(fn.n_sin == 2 * L * c.dim / 2);             // one per rotated pair
+  BOOST_TEST(fn.n_sin == 2 * L * c.dim / 2);  // one per rotated pair
   BOOST_TEST(fn.n_cos == fn.n_sin);
   // Same results as the default functions: the interface adds no arithmetic of its own.
   FloatDecoder plain(w);

@@ -1,17 +1,16 @@
 // The synthetic default model: a fixed PRNG, deterministic bytes, sane activations and a
 // greedy decode that does not collapse.
 
+#include <bit>
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <set>
+
 #include "wm/sw/model/checkpoint.hpp"
 #include "wm/sw/model/decode.hpp"
 #include "wm/sw/model/generator.hpp"
 #include "wm/sw/model/prng.hpp"
 #include "wm/sw/model/reference_decoder.hpp"
-
-#include <boost/test/unit_test.hpp>
-
-#include <bit>
-#include <cmath>
-#include <set>
 
 namespace wm::tb::model {
 namespace {

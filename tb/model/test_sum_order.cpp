@@ -1,12 +1,11 @@
 // Sum orders: the trees the mapper will describe, and that the order really changes results.
 
-#include "wm/sw/model/sum_order.hpp"
-
-#include <boost/test/unit_test.hpp>
-
 #include <array>
+#include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <vector>
+
+#include "wm/sw/model/sum_order.hpp"
 
 namespace wm::tb::model {
 namespace {
@@ -30,8 +29,8 @@ BOOST_AUTO_TEST_SUITE(sum_order)
 BOOST_AUTO_TEST_CASE(tree_shapes) {
   BOOST_TEST((pairs(ReductionTree::chain(4)) == P{{0, 1}, {0, 2}, {0, 3}}));
   BOOST_TEST((pairs(ReductionTree::binary(5)) == P{{0, 1}, {2, 3}, {0, 2}, {0, 4}}));
-  BOOST_TEST((pairs(ReductionTree::grouped(7, 3)) ==
-              P{{0, 1}, {0, 2}, {3, 4}, {3, 5}, {0, 3}, {0, 6}}));
+  BOOST_TEST(
+      (pairs(ReductionTree::grouped(7, 3)) == P{{0, 1}, {0, 2}, {3, 4}, {3, 5}, {0, 3}, {0, 6}}));
   BOOST_TEST(pairs(ReductionTree::chain(1)).empty());
 }
 

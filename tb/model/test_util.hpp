@@ -1,8 +1,6 @@
 #pragma once
 // Helpers shared by the model tests: a private temporary directory and raw file edits.
 
-#include "wm/sw/model/checkpoint.hpp"
-
 #include <fmt/format.h>
 
 #include <bit>
@@ -12,6 +10,8 @@
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include "wm/sw/model/checkpoint.hpp"
 
 namespace wm::tb::model {
 

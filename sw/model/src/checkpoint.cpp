@@ -103,8 +103,9 @@ void check_size(const Config& c, std::int64_t size, const std::string& source) {
     const std::int64_t extra = size - expected;
     std::string hint;
     if (c.shared_classifier && extra == checked_mul(4, checked_mul(c.vocab_size, c.dim))) {
-      hint = "; that is exactly one (vocab_size, dim) classifier: a separate classifier needs "
-             "a negative vocab_size in the header";
+      hint =
+          "; that is exactly one (vocab_size, dim) classifier: a separate classifier needs "
+          "a negative vocab_size in the header";
     }
     throw CheckpointError(Kind::trailing_bytes,
                           fmt::format("{}: {} trailing bytes after the last tensor, which ends "
@@ -162,9 +163,11 @@ Weights load_checkpoint(const std::filesystem::path& path) {
     throw unreadable(fmt::format("cannot take its size: {}", ec.message()));
   }
   // Header first, so a huge unrelated file is refused before it is read.
-  std::vector<std::byte> bytes(static_cast<std::size_t>(std::min<std::uintmax_t>(size, header_bytes)));
+  std::vector<std::byte> bytes(
+      static_cast<std::size_t>(std::min<std::uintmax_t>(size, header_bytes)));
   const auto read = [&](std::size_t from) {
-    if (std::fread(bytes.data() + from, 1, bytes.size() - from, file.get()) != bytes.size() - from) {
+    if (std::fread(bytes.data() + from, 1, bytes.size() - from, file.get()) !=
+        bytes.size() - from) {
       throw unreadable(fmt::format("read error: {}", std::strerror(errno)));
     }
   };
@@ -181,8 +184,9 @@ std::vector<std::byte> serialize_checkpoint(const Weights& w) {
   std::vector<std::byte> out;
   out.reserve(static_cast<std::size_t>(checkpoint_bytes(c)));
   const std::array<std::int32_t, header_fields> h = {
-      c.dim,        c.hidden_dim, c.n_layers, c.n_heads, c.n_kv_heads,
-      c.shared_classifier ? c.vocab_size : -c.vocab_size, c.seq_len};
+      c.dim,     c.hidden_dim, c.n_layers,
+      c.n_heads, c.n_kv_heads, c.shared_classifier ? c.vocab_size : -c.vocab_size,
+      c.seq_len};
   for (const std::int32_t v : h) {
     put_u32(out, std::bit_cast<std::uint32_t>(v));
   }
@@ -221,7 +225,8 @@ void write_checkpoint(const std::filesystem::path& path, const Weights& w) {
     std::filesystem::create_directories(path.parent_path());
   }
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   out.close();
   if (!out) {
     throw std::runtime_error(fmt::format("{}: cannot write the checkpoint", path.string()));

@@ -16,9 +16,9 @@ namespace {
 
 void check_range(HeaderField f, std::int64_t v, std::int64_t limit) {
   if (v < 1 || v > limit) {
-    throw ConfigError(ConfigError::Kind::bad_value, f,
-                      fmt::format("{} = {} is out of range (must be 1..{})", field_name(f), v,
-                                  limit));
+    throw ConfigError(
+        ConfigError::Kind::bad_value, f,
+        fmt::format("{} = {} is out of range (must be 1..{})", field_name(f), v, limit));
   }
 }
 
@@ -38,13 +38,13 @@ void validate(const Config& c) {
     return ConfigError(ConfigError::Kind::bad_shape, f, what);
   };
   if (c.dim % c.n_heads != 0) {
-    throw shape_error(F::n_heads, fmt::format("dim = {} is not divisible by n_heads = {}",
-                                              c.dim, c.n_heads));
+    throw shape_error(F::n_heads,
+                      fmt::format("dim = {} is not divisible by n_heads = {}", c.dim, c.n_heads));
   }
   if (c.n_kv_heads > c.n_heads || c.n_heads % c.n_kv_heads != 0) {
-    throw shape_error(F::n_kv_heads,
-                      fmt::format("n_heads = {} is not a multiple of n_kv_heads = {}",
-                                  c.n_heads, c.n_kv_heads));
+    throw shape_error(
+        F::n_kv_heads,
+        fmt::format("n_heads = {} is not a multiple of n_kv_heads = {}", c.n_heads, c.n_kv_heads));
   }
   if (c.head_size() % 2 != 0) {
     throw shape_error(F::n_heads,
@@ -128,8 +128,8 @@ Footprint footprint(const Config& c) {
   f.weights_per_layer = checked_add(
       checked_add(checked_mul(2, dim), checked_mul(2, checked_mul(dim, dim))),
       checked_add(checked_mul(2, checked_mul(kv, dim)), checked_mul(3, checked_mul(hidden, dim))));
-  f.weights_global = checked_add(checked_mul(c.shared_classifier ? 1 : 2, checked_mul(vocab, dim)),
-                                 dim);
+  f.weights_global =
+      checked_add(checked_mul(c.shared_classifier ? 1 : 2, checked_mul(vocab, dim)), dim);
   f.kv_cache_per_layer = checked_mul(2, checked_mul(c.seq_len, kv));
   f.activations = checked_add(checked_add(checked_mul(4, dim), checked_mul(2, hidden)),
                               checked_add(checked_mul(c.n_heads, c.seq_len), vocab));

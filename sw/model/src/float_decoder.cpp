@@ -1,9 +1,9 @@
 #include "wm/sw/model/float_decoder.hpp"
 
-#include "wm/sw/model/decode.hpp"
-
 #include <algorithm>
 #include <cmath>
+
+#include "wm/sw/model/decode.hpp"
 
 namespace wm::sw::model {
 
@@ -11,15 +11,25 @@ namespace {
 constexpr float rms_eps = 1e-5F;
 }
 
+float rope_frequency(int k, int head_size) {
+  return static_cast<float>(std::pow(10000.0, -static_cast<double>(k) / head_size));
+}
+
+float inv_sqrt_head_size(int head_size) {
+  return static_cast<float>(1.0 / std::sqrt(static_cast<double>(head_size)));
+}
+
+float inverse_length(std::int64_t n) { return static_cast<float>(1.0 / static_cast<double>(n)); }
+
 FloatDecoder::FloatDecoder(const Weights& w, const OrderPolicy& order, const SpecialFunctions& fn)
     : w_(w), order_(order), fn_(fn) {
   const Config& c = w.config;
   const auto n = [](std::int64_t v) { return static_cast<std::size_t>(v); };
   const int hs = c.head_size();
   for (int k = 0; k < hs; k += 2) {
-    rope_freq_.push_back(static_cast<float>(std::pow(10000.0, -static_cast<double>(k) / hs)));
+    rope_freq_.push_back(rope_frequency(k, hs));
   }
-  inv_sqrt_hs_ = static_cast<float>(1.0 / std::sqrt(static_cast<double>(hs)));
+  inv_sqrt_hs_ = inv_sqrt_head_size(hs);
   x_.resize(n(c.dim));
   xb_.resize(n(c.dim));
   xb2_.resize(n(c.dim));
@@ -42,15 +52,14 @@ float FloatDecoder::sum(std::span<const float> terms, const SumSite& site) {
   return ordered_sum(terms, o, partials_);
 }
 
-void FloatDecoder::rmsnorm(std::span<float> out, std::span<const float> x,
-                           std::span<const float> w, const SumSite& site) {
+void FloatDecoder::rmsnorm(std::span<float> out, std::span<const float> x, std::span<const float> w,
+                           const SumSite& site) {
   const std::span<float> p(terms_.data(), x.size());
   for (std::size_t i = 0; i < x.size(); ++i) {
     p[i] = x[i] * x[i];
   }
   const float ss = sum(p, site);
-  const auto inv_n = static_cast<float>(1.0 / static_cast<double>(x.size()));
-  float m = ss * inv_n;
+  float m = ss * inverse_length(static_cast<std::int64_t>(x.size()));
   m = m + rms_eps;
   const float r = fn_.rsqrt(m);
   for (std::size_t i = 0; i < x.size(); ++i) {

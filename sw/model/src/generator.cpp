@@ -1,9 +1,9 @@
 #include "wm/sw/model/generator.hpp"
 
-#include "wm/sw/model/prng.hpp"
-
 #include <cmath>
 #include <string_view>
+
+#include "wm/sw/model/prng.hpp"
 
 namespace wm::sw::model {
 
@@ -31,8 +31,8 @@ constexpr double classifier_gain = 2.0;
 constexpr double norm_spread = 0.1;
 
 struct Draw {
-  double scale;    ///< half-width a of the uniform distribution
-  double offset;   ///< added after scaling (1 for norm weights)
+  double scale;   ///< half-width a of the uniform distribution
+  double offset;  ///< added after scaling (1 for norm weights)
 };
 
 Draw draw_for(std::string_view name, const Config& c) {

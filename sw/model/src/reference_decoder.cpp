@@ -1,8 +1,8 @@
 #include "wm/sw/model/reference_decoder.hpp"
 
-#include "wm/sw/model/decode.hpp"
-
 #include <cmath>
+
+#include "wm/sw/model/decode.hpp"
 
 namespace wm::sw::model {
 

@@ -10,7 +10,8 @@ namespace wm::sw::model {
 ReductionTree::ReductionTree(int leaves, std::vector<Step> steps)
     : leaves_(leaves), steps_(std::move(steps)) {
   if (leaves < 1) {
-    throw std::invalid_argument(fmt::format("reduction tree needs at least 1 leaf, not {}", leaves));
+    throw std::invalid_argument(
+        fmt::format("reduction tree needs at least 1 leaf, not {}", leaves));
   }
   std::vector<bool> consumed(static_cast<std::size_t>(leaves), false);
   for (std::size_t i = 0; i < steps_.size(); ++i) {
@@ -77,9 +78,8 @@ ReductionTree ReductionTree::grouped(int leaves, int group) {
 
 SumOrder SumOrder::split(std::int64_t n, int parts, ReductionTree tree) {
   if (parts < 1 || tree.leaves() != parts) {
-    throw std::invalid_argument(
-        fmt::format("split into {} parts needs a tree of as many leaves, not {}", parts,
-                    tree.leaves()));
+    throw std::invalid_argument(fmt::format(
+        "split into {} parts needs a tree of as many leaves, not {}", parts, tree.leaves()));
   }
   SumOrder o;
   o.bounds.push_back(0);
@@ -98,12 +98,14 @@ void SumOrder::check(std::int64_t n) const {
     return;
   }
   if (bounds.front() != 0 || bounds.back() != n) {
-    throw std::invalid_argument(fmt::format(
-        "sum order covers terms [{}, {}) but the sum has {} terms", bounds.front(), bounds.back(), n));
+    throw std::invalid_argument(
+        fmt::format("sum order covers terms [{}, {}) but the sum has {} terms", bounds.front(),
+                    bounds.back(), n));
   }
   for (std::size_t i = 1; i < bounds.size(); ++i) {
     if (bounds[i] < bounds[i - 1]) {
-      throw std::invalid_argument(fmt::format("sum order chunk bounds decrease at chunk {}", i - 1));
+      throw std::invalid_argument(
+          fmt::format("sum order chunk bounds decrease at chunk {}", i - 1));
     }
   }
   if (static_cast<std::size_t>(tree.leaves()) != bounds.size() - 1) {
@@ -147,8 +149,8 @@ const OrderPolicy& sequential_order() {
 
 const char* stage_name(Stage s) {
   static constexpr std::array<const char*, 14> names = {
-      "rms_att", "wq", "wk", "wv", "attn_score", "softmax_sum", "attn_value", "wo", "rms_ffn",
-      "w1", "w3", "w2", "rms_final", "classifier"};
+      "rms_att", "wq",      "wk", "wv", "attn_score", "softmax_sum", "attn_value",
+      "wo",      "rms_ffn", "w1", "w3", "w2",         "rms_final",   "classifier"};
   return names.at(static_cast<std::size_t>(s));
 }
 

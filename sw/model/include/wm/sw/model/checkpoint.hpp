@@ -1,14 +1,14 @@
 #pragma once
 // Reading and writing llama2.c checkpoints (the legacy "version 0" export read by run.c).
 
-#include "wm/sw/model/weights.hpp"
-
 #include <cstddef>
 #include <filesystem>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "wm/sw/model/weights.hpp"
 
 namespace wm::sw::model {
 
@@ -17,13 +17,13 @@ namespace wm::sw::model {
 class CheckpointError : public std::runtime_error {
  public:
   enum class Kind {
-    unreadable,       ///< missing, a directory, or not readable
-    short_header,     ///< fewer than the 28 header bytes
-    bad_header,       ///< a field is non-positive or absurd, or a newer export's magic number
-    bad_shape,        ///< fields disagree: dim % n_heads, n_heads % n_kv_heads, odd head_size
-    truncated,        ///< the file ends inside a tensor
-    trailing_bytes,   ///< bytes after the last tensor
-    non_finite        ///< a NaN or infinite weight
+    unreadable,      ///< missing, a directory, or not readable
+    short_header,    ///< fewer than the 28 header bytes
+    bad_header,      ///< a field is non-positive or absurd, or a newer export's magic number
+    bad_shape,       ///< fields disagree: dim % n_heads, n_heads % n_kv_heads, odd head_size
+    truncated,       ///< the file ends inside a tensor
+    trailing_bytes,  ///< bytes after the last tensor
+    non_finite       ///< a NaN or infinite weight
   };
   CheckpointError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
   [[nodiscard]] Kind kind() const { return kind_; }

@@ -41,7 +41,15 @@ struct ConfigLimits {
 };
 
 /// The header fields in file order; the byte offset of field f is 4 * f.
-enum class HeaderField : int { dim, hidden_dim, n_layers, n_heads, n_kv_heads, vocab_size, seq_len };
+enum class HeaderField : int {
+  dim,
+  hidden_dim,
+  n_layers,
+  n_heads,
+  n_kv_heads,
+  vocab_size,
+  seq_len
+};
 inline constexpr int header_fields = 7;
 inline constexpr std::int64_t header_bytes = 4 * header_fields;
 [[nodiscard]] const char* field_name(HeaderField f);
@@ -93,10 +101,10 @@ struct TensorInfo {
 
 /// The storage a decode needs, in 32-bit words, for the mapper's capacity check.
 struct Footprint {
-  std::int64_t weights_per_layer;  ///< rms_att, wq, wk, wv, wo, rms_ffn, w1, w2, w3
-  std::int64_t weights_global;     ///< embedding, rms_final and the classifier if separate
-  std::int64_t kv_cache_per_layer; ///< keys and values for seq_len positions: 2 * seq_len * kv_dim
-  std::int64_t activations;        ///< x, xb, xb2, q, hb, hb2, att (n_heads * seq_len), logits
+  std::int64_t weights_per_layer;   ///< rms_att, wq, wk, wv, wo, rms_ffn, w1, w2, w3
+  std::int64_t weights_global;      ///< embedding, rms_final and the classifier if separate
+  std::int64_t kv_cache_per_layer;  ///< keys and values for seq_len positions: 2 * seq_len * kv_dim
+  std::int64_t activations;         ///< x, xb, xb2, q, hb, hb2, att (n_heads * seq_len), logits
   [[nodiscard]] std::int64_t total(std::int64_t layers) const;
 };
 [[nodiscard]] Footprint footprint(const Config& c);

@@ -1,8 +1,6 @@
 #pragma once
 // Greedy decoding over any decoder with llama2.c's forward(token, pos) -> logits.
 
-#include "wm/sw/model/config.hpp"
-
 #include <fmt/format.h>
 
 #include <cstddef>
@@ -10,19 +8,21 @@
 #include <stdexcept>
 #include <vector>
 
+#include "wm/sw/model/config.hpp"
+
 namespace wm::sw::model {
 
 /// Throws std::out_of_range unless `pos` is a position the decoder can run next: inside
 /// seq_len and at most one past the `filled` positions already in the KV cache.
 inline void check_position(const Config& c, int pos, int filled) {
   if (pos < 0 || pos >= c.seq_len) {
-    throw std::out_of_range(fmt::format("position {} is outside 0..{} (seq_len {})", pos,
-                                        c.seq_len - 1, c.seq_len));
+    throw std::out_of_range(
+        fmt::format("position {} is outside 0..{} (seq_len {})", pos, c.seq_len - 1, c.seq_len));
   }
   if (pos > filled) {
-    throw std::out_of_range(fmt::format(
-        "position {} skips ahead: positions 0..{} must run first to fill the KV cache", pos,
-        pos - 1));
+    throw std::out_of_range(
+        fmt::format("position {} skips ahead: positions 0..{} must run first to fill the KV cache",
+                    pos, pos - 1));
   }
 }
 
@@ -55,9 +55,9 @@ inline void check_decode_request(const Config& c, std::span<const int> prompt, i
   }
   const auto positions = static_cast<std::int64_t>(prompt.size()) + n_new - 1;
   if (positions > c.seq_len) {
-    throw std::invalid_argument(fmt::format(
-        "{} prompt tokens + {} generated need {} positions, more than seq_len {}", prompt.size(),
-        n_new, positions, c.seq_len));
+    throw std::invalid_argument(
+        fmt::format("{} prompt tokens + {} generated need {} positions, more than seq_len {}",
+                    prompt.size(), n_new, positions, c.seq_len));
   }
 }
 

@@ -2,24 +2,33 @@
 // The float32 forward pass with every operation explicit and in a stated order: the golden
 // model of the mesh once the mapper supplies its sum orders and sw/ref its special functions.
 
+#include <cstdint>
+#include <span>
+#include <vector>
+
 #include "wm/sw/model/special_functions.hpp"
 #include "wm/sw/model/sum_order.hpp"
 #include "wm/sw/model/weights.hpp"
 
-#include <span>
-#include <vector>
-
 namespace wm::sw::model {
 
+/// The host-computed float32 constants of the forward pass. The mapper must put exactly these
+/// bits into the SRAM images, so they are computed in one place.
+/// f_k = float(10000^(-k / head_size)) for the even index k within a head.
+[[nodiscard]] float rope_frequency(int k, int head_size);
+/// float(1 / sqrt(head_size)): scales attention scores.
+[[nodiscard]] float inv_sqrt_head_size(int head_size);
+/// float(1 / n): turns RMSNorm's sum of squares into a mean.
+[[nodiscard]] float inverse_length(std::int64_t n);
+
 /// Operation by operation (each line one float rounding, no fused multiply-add):
-///   rmsnorm:  p_i = x_i * x_i; ss = sum(p) [order]; m = ss * inv_n; m = m + 1e-5f;
-///             r = rsqrt(m); out_i = w_i * (r * x_i)     (inv_n = float(1.0 / n), a constant)
+///   rmsnorm:  p_i = x_i * x_i; ss = sum(p) [order]; m = ss * inverse_length(n);
+///             m = m + 1e-5f; r = rsqrt(m); out_i = w_i * (r * x_i)
 ///   gemv:     p_j = W_rj * x_j; y_r = sum(p) [order per row]
 ///   rope:     theta = float(pos) * f_k; c = cos(theta); s = sin(theta);
 ///             (v0, v1) -> (v0 * c - v1 * s, v0 * s + v1 * c)
-///             (f_k = float(10000^(-k / head_size)) for the even index k within the head)
-///   score:    p_i = q_i * k_i; s = sum(p) [order]; s = s * inv_sqrt_hs
-///             (inv_sqrt_hs = float(1 / sqrt(head_size)), a constant)
+///             (f_k = rope_frequency(k, head_size), k the even index within the head)
+///   score:    p_i = q_i * k_i; s = sum(p) [order]; s = s * inv_sqrt_head_size(head_size)
 ///   softmax:  m = max_t s_t (left to right); e_t = exp(s_t - m); z = sum(e) [order];
 ///             r = reciprocal(z); a_t = e_t * r
 ///   value:    p_t = a_t * v_t,i; out_i = sum(p) [order]

@@ -2,15 +2,15 @@
 // The embedded default model: synthetic weights the project generates itself, so no binary
 // checkpoint is ever committed.
 
-#include "wm/sw/model/weights.hpp"
-
 #include <cstdint>
+
+#include "wm/sw/model/weights.hpp"
 
 namespace wm::sw::model {
 
 struct GenParams {
-  Config config;                 ///< the shape; the defaults are the embedded default model
-  std::uint64_t seed = 20260501; ///< each tensor draws from its own SplitMix64 stream of this
+  Config config;                  ///< the shape; the defaults are the embedded default model
+  std::uint64_t seed = 20260501;  ///< each tensor draws from its own SplitMix64 stream of this
 };
 
 /// Deterministic weights for `p` (validated): the same params give the same bits everywhere.

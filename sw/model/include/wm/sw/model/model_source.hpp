@@ -1,10 +1,10 @@
 #pragma once
 // What the tools' --model option names: the embedded default model or a checkpoint file.
 
+#include <string>
+
 #include "wm/sw/model/checkpoint.hpp"
 #include "wm/sw/model/generator.hpp"
-
-#include <string>
 
 namespace wm::sw::model {
 

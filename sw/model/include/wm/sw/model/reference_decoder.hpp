@@ -2,10 +2,10 @@
 // The double-precision reference: llama2.c's forward pass in double, the yardstick for the
 // float32 golden model's rounding error.
 
-#include "wm/sw/model/weights.hpp"
-
 #include <span>
 #include <vector>
+
+#include "wm/sw/model/weights.hpp"
 
 namespace wm::sw::model {
 

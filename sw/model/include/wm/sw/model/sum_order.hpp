@@ -61,15 +61,27 @@ struct SumOrder {
 
 /// Where in the forward pass a sum happens, so a policy can give each its own order.
 enum class Stage {
-  rms_att, wq, wk, wv, attn_score, softmax_sum, attn_value, wo, rms_ffn, w1, w3, w2,
-  rms_final, classifier
+  rms_att,
+  wq,
+  wk,
+  wv,
+  attn_score,
+  softmax_sum,
+  attn_value,
+  wo,
+  rms_ffn,
+  w1,
+  w3,
+  w2,
+  rms_final,
+  classifier
 };
 [[nodiscard]] const char* stage_name(Stage s);
 
 struct SumSite {
   Stage stage;
-  int layer = 0;           ///< -1 for rms_final and classifier
-  int head = 0;            ///< query head for attention sums, else 0
+  int layer = 0;  ///< -1 for rms_final and classifier
+  int head = 0;   ///< query head for attention sums, else 0
   /// GEMV: the output row; attn_score: the key position; attn_value: the element of the
   /// head's output; otherwise 0.
   std::int64_t index = 0;

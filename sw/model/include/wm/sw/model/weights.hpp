@@ -1,11 +1,11 @@
 #pragma once
 // The weights of a llama-style decoder, held in llama2.c order as float32.
 
-#include "wm/sw/model/config.hpp"
-
 #include <cstdint>
 #include <span>
 #include <vector>
+
+#include "wm/sw/model/config.hpp"
 
 namespace wm::sw::model {
 
