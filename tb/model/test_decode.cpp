@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <map>
+#include <tuple>
 
 #include "wm/sw/model/decode.hpp"
 #include "wm/sw/model/float_decoder.hpp"
@@ -343,6 +344,47 @@ BOOST_AUTO_TEST_CASE(float_decoder_uses_its_special_functions) {
   FloatDecoder plain(w);
   FloatDecoder counted(w, sequential_order(), fn);
   BOOST_TEST((bits(plain.forward(2, 0)) == bits(counted.forward(2, 0))));
+}
+
+BOOST_AUTO_TEST_CASE(observer_sees_every_phase_in_order) {
+  GenParams p;
+  p.config.n_kv_heads = 2;
+  const Weights w = generate(p);
+  const Config& c = w.config;
+  FloatDecoder d(w);
+  std::vector<std::tuple<Stage, int, std::size_t>> seen;
+  std::vector<std::uint32_t> last;
+  d.set_observer([&](const FloatDecoder::Observation& o) {
+    seen.emplace_back(o.stage, o.layer, o.values.size());
+    last = bits(o.values);
+  });
+  const auto logits = bits(d.forward(3, 0));
+  const auto dim = static_cast<std::size_t>(c.dim);
+  const auto kv = static_cast<std::size_t>(c.kv_dim());
+  const auto hidden = static_cast<std::size_t>(c.hidden_dim);
+  std::vector<std::tuple<Stage, int, std::size_t>> expect;
+  for (int l = 0; l < c.n_layers; ++l) {
+    for (const auto& [s, n] : std::vector<std::pair<Stage, std::size_t>>{{Stage::rms_att, dim},
+                                                                         {Stage::wq, dim},
+                                                                         {Stage::wk, kv},
+                                                                         {Stage::wv, kv},
+                                                                         {Stage::attn_value, dim},
+                                                                         {Stage::wo, dim},
+                                                                         {Stage::rms_ffn, dim},
+                                                                         {Stage::w1, hidden},
+                                                                         {Stage::w3, hidden},
+                                                                         {Stage::w2, dim}}) {
+      expect.emplace_back(s, l, n);
+    }
+  }
+  expect.emplace_back(Stage::rms_final, -1, dim);
+  expect.emplace_back(Stage::classifier, -1, static_cast<std::size_t>(c.vocab_size));
+  BOOST_TEST((seen == expect));
+  BOOST_TEST((last == logits));
+  d.set_observer({});
+  seen.clear();
+  (void)d.forward(4, 1);
+  BOOST_TEST(seen.empty());
 }
 
 BOOST_AUTO_TEST_CASE(bad_requests_are_refused) {

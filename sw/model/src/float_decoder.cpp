@@ -65,6 +65,7 @@ void FloatDecoder::rmsnorm(std::span<float> out, std::span<const float> x, std::
   for (std::size_t i = 0; i < x.size(); ++i) {
     out[i] = w[i] * (r * x[i]);
   }
+  observe(site.stage, site.layer, out);
 }
 
 void FloatDecoder::gemv(std::span<float> y, const MatrixView& m, std::span<const float> x,
@@ -77,6 +78,7 @@ void FloatDecoder::gemv(std::span<float> y, const MatrixView& m, std::span<const
     }
     y[static_cast<std::size_t>(r)] = sum(p, {stage, layer, 0, r});
   }
+  observe(stage, layer, y);
 }
 
 std::span<const float> FloatDecoder::forward(int token, int pos) {
@@ -148,6 +150,7 @@ std::span<const float> FloatDecoder::forward(int token, int pos) {
         xb_[h * hs + i] = sum(p_t, {Stage::attn_value, l, h, static_cast<std::int64_t>(i)});
       }
     }
+    observe(Stage::attn_value, l, xb_);
     gemv(xb2_, L.wo, xb_, Stage::wo, l);
     for (std::size_t i = 0; i < dim; ++i) {
       x_[i] = x_[i] + xb2_[i];

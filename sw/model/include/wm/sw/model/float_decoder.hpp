@@ -3,6 +3,7 @@
 // model of the mesh once the mapper supplies its sum orders and sw/ref its special functions.
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -45,6 +46,19 @@ class FloatDecoder {
   /// Positions run in order as for ReferenceDecoder.
   std::span<const float> forward(int token, int pos);
 
+  /// One intermediate vector of a forward pass, to find where a mismatch against the mesh
+  /// starts: the result of `stage` in `layer` (-1 for rms_final and classifier), before any
+  /// later operation touches it (q and k before RoPE, w1 before SiLU; attn_value is every
+  /// head's attention output, the input of Wo).
+  struct Observation {
+    Stage stage;
+    int layer;
+    std::span<const float> values;
+  };
+  using Observer = std::function<void(const Observation&)>;
+  /// Called after every norm, GEMV and attention of each forward; an empty one stops it.
+  void set_observer(Observer o) { observer_ = std::move(o); }
+
   [[nodiscard]] const Config& config() const { return w_.config; }
   [[nodiscard]] std::span<const float> residual() const { return x_; }
 
@@ -58,6 +72,13 @@ class FloatDecoder {
   const Weights& w_;
   const OrderPolicy& order_;
   const SpecialFunctions& fn_;
+  void observe(Stage stage, int layer, std::span<const float> values) const {
+    if (observer_) {
+      observer_({stage, layer, values});
+    }
+  }
+
+  Observer observer_;
   int filled_ = 0;
   std::vector<float> rope_freq_;  // f_k for k = 0, 2, 4, ... < head_size, indexed k / 2
   float inv_sqrt_hs_;
