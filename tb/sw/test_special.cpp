@@ -37,10 +37,12 @@ std::vector<as::Source> library() {
   return lib;
 }
 
-/// `dsd` lines then `call fn; halt`, with the library appended; runs to the halt.
+/// `setup` then `call fn; halt` (just `setup` when `fn` is empty), with the library appended;
+/// runs to the halt.
 ref::Pe run(const std::string& setup, const std::string& fn,
             const std::vector<std::pair<std::uint32_t, std::vector<float>>>& data) {
-  std::vector<as::Source> src{{"main.s", setup + fmt::format("call {}\nhalt\n", fn)}};
+  std::vector<as::Source> src{
+      {"main.s", fn.empty() ? setup : setup + fmt::format("call {}\nhalt\n", fn)}};
   for (auto& s : library()) src.push_back(std::move(s));
   ref::Pe pe;
   pe.load(as::assemble(src).image.words);
@@ -134,6 +136,25 @@ BOOST_AUTO_TEST_CASE(rope_assembly_matches_the_sequence) {
     const auto [y0, y1] = sf::rope_rotate(x[2 * j], x[2 * j + 1], {c[j], s[j]});
     BOOST_TEST(pe.read_mem(kX + 2 * j) == fp::to_bits(y0), "pair " << j);
     BOOST_TEST(pe.read_mem(kX + 2 * j + 1) == fp::to_bits(y1), "pair " << j);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(scalar_versions_match_the_sequences) {
+  // A loop over kN inputs at kX calling the scalar routine, results at kY.
+  const std::string loop = fmt::format(
+      "li r10, {}\nli r11, {}\nloop: lw r4, 0(r10)\ncall {{}}\nsw r4, {}(r10)\n"
+      "addi r10, r10, 1\nbne r10, r11, loop\n", kX, kX + kN, kY - kX);
+  struct Case {
+    const char* fn;
+    float (*golden)(float);
+    std::vector<float> x;
+  };
+  const Case cases[] = {{"wm_exp_s", sf::exp, inputs(-100.0f, 100.0f, false, 11)},
+                        {"wm_recip_s", sf::recip, inputs(1e-38f, 1e38f, true, 12)},
+                        {"wm_rsqrt_s", sf::rsqrt, inputs(1e-37f, 1e38f, true, 13)}};
+  for (const auto& c : cases) {
+    const auto pe = run(fmt::format(fmt::runtime(loop), c.fn) + "halt\n", "", {{kX, c.x}});
+    check(pe, kY, c.x, c.golden, c.fn);
   }
 }
 

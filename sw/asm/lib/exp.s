@@ -46,3 +46,48 @@ wm_exp:
     fadd  d3, d3, r1          ; C0 = C1
     fmul  d2, d3, d4          ; y = mul(p, s)
     ret
+
+; wm_exp_s: r4 = exp(r4), the same lines with scalar FPU/ALU instructions (same bits).
+;   clobbers r1, r2, r3, r5; returns with `ret`.
+wm_exp_s:
+    li    r1, 0xC2AE0000      ; EXP_LO
+    fmax  r4, r4, r1
+    li    r1, 0x42B00000      ; EXP_HI
+    fmin  r4, r4, r1          ; a
+    li    r1, 0x3FB8AA3B      ; LOG2E
+    fmul  r2, r4, r1
+    li    r1, 0x4B400000      ; SHIFTER
+    fadd  r2, r2, r1          ; t
+    sub   r3, r2, r1          ; ni = bits(t) - 0x4B400000
+    fsub  r2, r2, r1          ; nf
+    li    r1, 0x3F317200      ; LN2_HI
+    fmul  r5, r2, r1
+    fsub  r4, r4, r5          ; r = sub(a, mul(nf, LN2_HI))
+    li    r1, 0x35BFBE8E      ; LN2_LO
+    fmul  r5, r2, r1
+    fsub  r4, r4, r5          ; r = sub(r, mul(nf, LN2_LO))
+    li    r1, 0x39500D01      ; p = C7
+    fmul  r2, r1, r4          ; mul(p, r)
+    li    r1, 0x3AB60B61      ; C6
+    fadd  r2, r2, r1
+    fmul  r2, r2, r4
+    li    r1, 0x3C088889      ; C5
+    fadd  r2, r2, r1
+    fmul  r2, r2, r4
+    li    r1, 0x3D2AAAAB      ; C4
+    fadd  r2, r2, r1
+    fmul  r2, r2, r4
+    li    r1, 0x3E2AAAAB      ; C3
+    fadd  r2, r2, r1
+    fmul  r2, r2, r4
+    li    r1, 0x3F000000      ; C2
+    fadd  r2, r2, r1
+    fmul  r2, r2, r4
+    li    r1, 0x3F800000      ; C1
+    fadd  r2, r2, r1
+    fmul  r2, r2, r4
+    fadd  r2, r2, r1          ; C0 = C1
+    addi  r3, r3, 127
+    slli  r3, r3, 23          ; s = float((ni + 127) << 23)
+    fmul  r4, r2, r3          ; y = mul(p, s)
+    ret

@@ -17,3 +17,21 @@ wm_recip:
     fmul  d4, d3, d4          ; mul(y, e)
     fadd  d3, d3, d4          ; y = add(y, mul(y, e))
     ret
+
+; wm_recip_s: r4 = 1/r4 with scalar FPU/ALU instructions (same bits). Clobbers r1, r2, r3.
+wm_recip_s:
+    li    r1, 0x7EF311C3      ; RECIP_MAGIC
+    sub   r2, r1, r4          ; y
+    li    r1, 0x40000000      ; TWO
+    fmul  r3, r4, r2
+    fsub  r3, r1, r3
+    fmul  r2, r2, r3
+    fmul  r3, r4, r2
+    fsub  r3, r1, r3
+    fmul  r2, r2, r3
+    li    r1, 0x3F800000      ; ONE
+    fmul  r3, r4, r2
+    fsub  r3, r1, r3          ; e
+    fmul  r3, r2, r3
+    fadd  r4, r2, r3          ; y = add(y, mul(y, e))
+    ret

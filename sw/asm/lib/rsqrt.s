@@ -22,3 +22,27 @@ wm_rsqrt:
     fsub  d5, r1, d5
     fmul  d3, d3, d5
     ret
+
+; wm_rsqrt_s: r4 = 1/sqrt(r4) with scalar FPU/ALU instructions (same bits), e.g. RMSNorm's
+; scale. Clobbers r1, r2, r3, r5.
+wm_rsqrt_s:
+    li    r1, 0x3F000000      ; HALF
+    fmul  r5, r4, r1          ; h
+    srli  r2, r4, 1
+    li    r1, 0x5F3759DF      ; RSQRT_MAGIC
+    sub   r2, r1, r2          ; y
+    li    r1, 0x3FC00000      ; THREE_HALVES
+    fmul  r3, r2, r2
+    fmul  r3, r5, r3
+    fsub  r3, r1, r3
+    fmul  r2, r2, r3
+    fmul  r3, r2, r2
+    fmul  r3, r5, r3
+    fsub  r3, r1, r3
+    fmul  r2, r2, r3
+    fmul  r3, r2, r2
+    fmul  r3, r5, r3
+    fsub  r3, r1, r3
+    fmul  r2, r2, r3
+    mv    r4, r2
+    ret
