@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cerrno>
 #include <cmath>
@@ -168,7 +170,9 @@ Weights load_checkpoint(const std::filesystem::path& path) {
   const auto read = [&](std::size_t from) {
     if (std::fread(bytes.data() + from, 1, bytes.size() - from, file.get()) !=
         bytes.size() - from) {
-      throw unreadable(fmt::format("read error: {}", std::strerror(errno)));
+      throw unreadable(std::ferror(file.get()) != 0
+                           ? fmt::format("read error: {}", std::strerror(errno))
+                           : std::string("the file shrank while it was being read"));
     }
   };
   read(0);

@@ -14,7 +14,7 @@ namespace {
 // many layers there are:
 // - matrices get std gain / sqrt(fan_in), so a unit-RMS input gives unit-RMS outputs;
 // - the two residual branches (wo, w2) are further scaled by 1 / sqrt(2 n_layers), so the
-//   stream's RMS stays near 1 at any depth (measured: 0.8-1.0 at 2, 16 and 64 layers);
+//   stream's RMS stays near 1 at any depth (measured 0.55-0.9 from 1 to 48 layers);
 // - the embedding has std 0.02, small against the branches: with a shared classifier a large
 //   embedding makes the current token's own logit win and the greedy decode repeats its
 //   input forever (measured at std 0.5 and 0.1); at 0.02 it does not;

@@ -30,7 +30,7 @@ namespace wm::sw::model {
 ///             (v0, v1) -> (v0 * c - v1 * s, v0 * s + v1 * c)
 ///             (f_k = rope_frequency(k, head_size), k the even index within the head)
 ///   score:    p_i = q_i * k_i; s = sum(p) [order]; s = s * inv_sqrt_head_size(head_size)
-///   softmax:  m = max_t s_t (left to right); e_t = exp(s_t - m); z = sum(e) [order];
+///   softmax:  m = max_t s_t (exact in any order); e_t = exp(s_t - m); z = sum(e) [order];
 ///             r = reciprocal(z); a_t = e_t * r
 ///   value:    p_t = a_t * v_t,i; out_i = sum(p) [order]
 ///   residual: x_i = x_i + y_i
