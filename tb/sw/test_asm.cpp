@@ -133,7 +133,8 @@ std::uint32_t random_legal(std::mt19937& rng) {
   };
   using Op = isa::Op;
   switch (u(16)) {
-    case 0: return isa::encode_alu(static_cast<isa::AluFn>(u(isa::kNumAluFns)), u(16), u(16), u(16));
+    case 0:
+      return isa::encode_alu(static_cast<isa::AluFn>(u(isa::kNumAluFns)), u(16), u(16), u(16));
     case 1: {
       const auto fn = static_cast<isa::FpuFn>(u(isa::kNumFpuFns));
       const bool unary = fn == isa::FpuFn::i2f || fn == isa::FpuFn::f2i;

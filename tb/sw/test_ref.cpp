@@ -401,7 +401,7 @@ BOOST_AUTO_TEST_CASE(fabric_streams) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-// ---- engines, scheduler, control wavelets --------------------------------------------------------
+// ---- engines, scheduler, control wavelets ------------------------------------------------
 
 BOOST_AUTO_TEST_SUITE(engines)
 

@@ -117,7 +117,7 @@ void Pe::control(const Wavelet& w) {
   fail(ErrorCode::ctrl, isa::kErrPcCtrl);
 }
 
-// ---- scheduler -----------------------------------------------------------------------------------
+// ---- scheduler ----------------------------------------------------------------------------------
 
 bool Pe::task_owned(unsigned color) const {
   for (const Task& t : tasks_) {
@@ -159,7 +159,7 @@ void Pe::fail(ErrorCode code, std::uint16_t pc) {
   }
 }
 
-// ---- stepping ------------------------------------------------------------------------------------
+// ---- stepping -----------------------------------------------------------------------------------
 
 Step Pe::step() {
   if (halted_) return {StepKind::halted};
@@ -220,7 +220,7 @@ RunEnd Pe::run(std::uint64_t max_steps) {
   return RunEnd::step_limit;
 }
 
-// ---- scalar instructions -------------------------------------------------------------------------
+// ---- scalar instructions ------------------------------------------------------------------------
 
 void Pe::execute(std::uint32_t word) {
   const std::uint16_t pc = pc_;
@@ -420,7 +420,7 @@ void Pe::execute(std::uint32_t word) {
   pc_ = next;
 }
 
-// ---- vector instructions and engines ---------------------------------------------------------------
+// ---- vector instructions and engines ------------------------------------------------------------
 
 void Pe::execute_vector(const isa::Fields& f) {
   const unsigned e = f.engine;
@@ -612,7 +612,7 @@ void Pe::complete(unsigned e) {
   if (en.notify) tasks_[en.task].active = true;
 }
 
-// ---- state ---------------------------------------------------------------------------------------
+// ---- state --------------------------------------------------------------------------------------
 
 ArchState Pe::state() const {
   ArchState s;

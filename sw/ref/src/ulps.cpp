@@ -69,6 +69,33 @@ UlpReport sweep(const std::string& name, const std::string& domain, const Fn& fn
   return acc.done();
 }
 
+UlpReport merge(UlpReport a, const UlpReport& b) {
+  const double total = a.mean_ulps * static_cast<double>(a.samples) +
+                       b.mean_ulps * static_cast<double>(b.samples);
+  if (b.max_ulps > a.max_ulps) {
+    a.max_ulps = b.max_ulps;
+    a.worst_input = b.worst_input;
+  }
+  a.samples += b.samples;
+  a.mean_ulps = a.samples ? total / static_cast<double>(a.samples) : 0;
+  return a;
+}
+
+/// Every float in [lo, hi) (same sign), in bit-pattern order.
+UlpReport every_float(const std::string& name, const std::string& domain, const Fn& fn,
+                      const Truth& truth, float lo, float hi) {
+  Accumulator acc;
+  acc.r.function = name;
+  acc.r.domain = domain;
+  std::uint32_t a = fp::to_bits(lo), b = fp::to_bits(hi);
+  if (a > b) std::swap(a, b);
+  for (std::uint32_t u = a; u < b; ++u) {
+    const float x = fp::from_bits(u);
+    acc.add(x, ulp_distance(fn(x), static_cast<float>(truth(static_cast<double>(x)))));
+  }
+  return acc.done();
+}
+
 }  // namespace
 
 double ulp_distance(float a, float b) {
@@ -76,7 +103,7 @@ double ulp_distance(float a, float b) {
 }
 
 std::vector<UlpReport> measure_ulps(std::uint64_t random, std::uint64_t dense,
-                                    std::uint64_t seed) {
+                                    std::uint64_t seed, bool exhaustive) {
   namespace sf = special;
   std::mt19937_64 rng(seed);
   std::vector<UlpReport> out;
@@ -99,6 +126,7 @@ std::vector<UlpReport> measure_ulps(std::uint64_t random, std::uint64_t dense,
   out.push_back(sweep("silu", "[-1, -2^-126]", [](float x) { return sf::silu(-x); },
                       [](double x) { return -x / (1.0 + std::exp(x)); }, two_m126, 1.0f, true,
                       random, dense, rng));
+  out.back().worst_input = -out.back().worst_input;  // swept as -x
   // RoPE: a rotation of (x0, x1) in [-4, 4]^2 by table entries for pos < 2048, head 64. Its
   // result can cancel to zero, so its error is counted in ulps of the larger product.
   {
@@ -122,6 +150,24 @@ std::vector<UlpReport> measure_ulps(std::uint64_t random, std::uint64_t dense,
       acc.add(x0, std::max(err(y0, t0, s0), err(y1, t1, s1)));
     }
     out.push_back(acc.done());
+  }
+  if (exhaustive) {
+    // recip's error pattern repeats with each binade and rsqrt's with each pair of binades
+    // (the magic-constant seeds shift with the exponent), so these cover their whole domains
+    // up to the extreme exponents, which the random sweep above samples.
+    out.push_back(every_float("recip", "every float in [1, 4)", sf::recip,
+                              [](double x) { return 1.0 / x; }, 1.0f, 4.0f));
+    out.push_back(every_float("rsqrt", "every float in [1, 4)", sf::rsqrt,
+                              [](double x) { return 1.0 / std::sqrt(x); }, 1.0f, 4.0f));
+    out.push_back(every_float("exp", "every float in [-2, -1) and [1, 2)", sf::exp,
+                              [](double x) { return std::exp(x); }, -1.0f, -2.0f));
+    out.back() = merge(out.back(), every_float("exp", "", sf::exp,
+                                               [](double x) { return std::exp(x); }, 1.0f, 2.0f));
+    out.push_back(every_float("silu", "every float in [-2, -1) and [1, 2)", sf::silu,
+                              [](double x) { return x / (1.0 + std::exp(-x)); }, -1.0f, -2.0f));
+    out.back() = merge(out.back(),
+                       every_float("silu", "", sf::silu,
+                                   [](double x) { return x / (1.0 + std::exp(-x)); }, 1.0f, 2.0f));
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
 // wm-ulps: the special functions' error against libm (docs/isa.md section 7).
-//   wm-ulps [--random N] [--dense N] [--seed S] [--json out.json]
+//   wm-ulps [--random N] [--dense N] [--seed S] [--exhaustive] [--json out.json]
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -13,6 +13,7 @@
 int main(int argc, char** argv) {
   std::uint64_t random = 2'000'000, dense = 2'000'000, seed = 1;
   std::string json;
+  bool exhaustive = false;
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
@@ -23,14 +24,17 @@ int main(int argc, char** argv) {
         dense = std::stoull(argv[++i]);
       } else if (a == "--seed" && has) {
         seed = std::stoull(argv[++i]);
+      } else if (a == "--exhaustive") {
+        exhaustive = true;
       } else if (a == "--json" && has) {
         json = argv[++i];
       } else {
-        fmt::print(stderr, "usage: wm-ulps [--random N] [--dense N] [--seed S] [--json out]\n");
+        fmt::print(stderr, "usage: wm-ulps [--random N] [--dense N] [--seed S] [--exhaustive] "
+                           "[--json out]\n");
         return 2;
       }
     }
-    const auto reports = wm::sw::ref::measure_ulps(random, dense, seed);
+    const auto reports = wm::sw::ref::measure_ulps(random, dense, seed, exhaustive);
     fmt::print("special functions vs libm (double rounded to float), {} random + {} dense "
                "points each, seed {}\n", random, dense, seed);
     fmt::print("{:<6} {:<58} {:>9} {:>9} {:>14}\n", "fn", "domain", "max ulp", "mean ulp",

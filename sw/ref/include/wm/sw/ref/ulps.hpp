@@ -24,8 +24,9 @@ struct UlpReport {
 
 /// Sweeps exp, recip, rsqrt, silu and the RoPE rotation over their documented domains:
 /// `random` uniformly random points (log-uniform where the domain spans exponents) plus
-/// `dense` evenly spaced points, from `seed`.
+/// `dense` evenly spaced points, from `seed`; `exhaustive` adds every float of a few binades
+/// (about 40 M evaluations).
 [[nodiscard]] std::vector<UlpReport> measure_ulps(std::uint64_t random, std::uint64_t dense,
-                                                  std::uint64_t seed);
+                                                  std::uint64_t seed, bool exhaustive = false);
 
 }  // namespace wm::sw::ref
