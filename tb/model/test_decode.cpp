@@ -381,6 +381,8 @@ BOOST_AUTO_TEST_CASE(observer_sees_every_phase_in_order) {
   expect.emplace_back(Stage::classifier, -1, static_cast<std::size_t>(c.vocab_size));
   BOOST_TEST((seen == expect));
   BOOST_TEST((last == logits));
+  BOOST_TEST(std::string(stage_name(Stage::attn_value)) == "attn_value");
+  BOOST_TEST(std::string(stage_name(Stage::classifier)) == "classifier");
   d.set_observer({});
   seen.clear();
   (void)d.forward(4, 1);
