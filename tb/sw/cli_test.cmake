@@ -7,7 +7,7 @@ if(rc EQUAL 0 OR NOT err MATCHES "cli_bad.s:2: unknown mnemonic 'bogus'")
   message(FATAL_ERROR "wmasm accepted a bad source (rc=${rc}): ${err}")
 endif()
 execute_process(COMMAND ${WMASM} ${LIB}/exp.s ${LIB}/recip.s ${LIB}/rsqrt.s ${LIB}/silu.s
-                        ${LIB}/rope.s -o ${OUT}/cli_lib.hex RESULT_VARIABLE rc ERROR_VARIABLE err)
+                        ${LIB}/rope.s ${LIB}/softmax.s -o ${OUT}/cli_lib.hex RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "wmasm failed on the library: ${err}")
 endif()

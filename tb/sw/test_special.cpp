@@ -30,7 +30,7 @@ constexpr std::uint32_t kX = 0x1000, kY = 0x1200, kT1 = 0x1400, kT2 = 0x1600, kT
 
 std::vector<as::Source> library() {
   std::vector<as::Source> lib;
-  for (const char* f : {"exp.s", "recip.s", "rsqrt.s", "silu.s", "rope.s"}) {
+  for (const char* f : {"exp.s", "recip.s", "rsqrt.s", "silu.s", "rope.s", "softmax.s"}) {
     const std::string path = std::string(WM_ASM_LIB_DIR) + "/" + f;
     lib.push_back({path, as::read_text_file(path)});
   }
@@ -137,6 +137,23 @@ BOOST_AUTO_TEST_CASE(rope_assembly_matches_the_sequence) {
     BOOST_TEST(pe.read_mem(kX + 2 * j) == fp::to_bits(y0), "pair " << j);
     BOOST_TEST(pe.read_mem(kX + 2 * j + 1) == fp::to_bits(y1), "pair " << j);
   }
+}
+
+BOOST_AUTO_TEST_CASE(softmax_assembly_matches_the_sequence) {
+  std::mt19937 rng(6);
+  std::uniform_real_distribution<float> u(-12.0f, 12.0f);
+  std::vector<float> x(kN);
+  for (auto& v : x) v = u(rng);
+  const auto pe = run(dsd(2, kX) + dsd(3, kT1) + dsd(4, kT2) + dsd(5, kT3), "wm_softmax",
+                      {{kX, x}});
+  std::vector<float> want = x;
+  sf::softmax(want);
+  float sum = 0.0f;
+  for (unsigned i = 0; i < kN; ++i) {
+    BOOST_TEST(pe.read_mem(kX + i) == fp::to_bits(want[i]), "element " << i);
+    sum += want[i];
+  }
+  BOOST_TEST(std::fabs(sum - 1.0f) < 1e-5f);
 }
 
 BOOST_AUTO_TEST_CASE(scalar_versions_match_the_sequences) {

@@ -6,8 +6,11 @@
 // elements inside the model's engine pass (each element's effects applied as it is processed,
 // the register result, done flag and notify at completion). Programs that obey the race rules
 // of section 5 give the same results whatever the timing; EngineTiming picks one of two legal
-// timings so tests can show that. The deterministic orders are written in docs/asm.md's
-// companion section of docs/architecture.md and at each function below.
+// timings so tests can show that. The deterministic orders are recorded in
+// docs/architecture.md ("PE software").
+//
+// Lock-step use: call step() until it reports `task_ended` (or halted) and compare state()
+// with the RTL's snapshot; ArchState::diff names the first difference.
 
 #include <array>
 #include <cstdint>

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <span>
 #include <utility>
 
 #include "wm/sw/fp/fp.hpp"
@@ -103,6 +104,18 @@ inline CosSin rope_cos_sin(int pos, int j, int head_size) noexcept {
 inline std::pair<float, float> rope_rotate(float x0, float x1, CosSin cs) noexcept {
   return {fp::sub(fp::mul(x0, cs.c), fp::mul(x1, cs.s)),
           fp::add(fp::mul(x0, cs.s), fp::mul(x1, cs.c))};
+}
+
+/// Softmax of n scores on one PE, in place, in section 7's order: m = frmax(-inf, x);
+/// x = x - m; x = exp(x); s = frsum(+0, x); x = x * recip(s).
+inline void softmax(std::span<float> x) noexcept {
+  float m = fp::from_bits(0xFF800000u);
+  for (const float v : x) m = fp::max(m, v);
+  for (float& v : x) v = special::exp(fp::sub(v, m));
+  float s = 0.0f;
+  for (const float v : x) s = fp::add(s, v);
+  const float r = recip(s);
+  for (float& v : x) v = fp::mul(v, r);
 }
 
 }  // namespace wm::sw::ref::special
