@@ -582,6 +582,46 @@ t1:   lw r1, 0x300(r0)
   BOOST_TEST((h.error() == isa::ErrorCode::none));
 }
 
+BOOST_AUTO_TEST_CASE(control_wavelets_keep_arrival_order_with_data) {
+  // A control wavelet behind a data wavelet of its color acts only once that data is taken.
+  ref::Pe pe = boot(R"(
+      tentry 1, r0, t1
+      tentry 2, r0, t2
+      tbind 1, 3
+      tblock 1
+      exit
+t1:   sw wv, 0x200(r0)
+      exit
+t2:   addi r1, r0, 22
+      sw r1, 0x201(r0)
+      exit
+  )");
+  pe.push_input(data(5, 3));
+  pe.push_input(ctrl(isa::CtrlCmd::activate, 2, 3));
+  BOOST_TEST((pe.run() == ref::RunEnd::idle));
+  BOOST_TEST(!pe.task(2).active);
+  BOOST_TEST(pe.input_size(3) == 2u);
+  pe.push_input(ctrl(isa::CtrlCmd::unblock, 1, 0));
+  BOOST_TEST((pe.run() == ref::RunEnd::idle));
+  BOOST_TEST(pe.read_mem(0x200) == 5u);
+  BOOST_TEST(pe.read_mem(0x201) == 22u);  // the ACTIVATE ran after task 1 took its wavelet
+  BOOST_TEST(pe.input_size(3) == 0u);
+  // A LOAD takes the data queued behind it, not the data queued before it.
+  ref::Pe q = boot("tblock 1\ntbind 1, 4\nexit");
+  BOOST_TEST((q.run() == ref::RunEnd::idle));
+  q.push_input(data(10, 4));
+  q.push_input(ctrl(isa::CtrlCmd::load, (2u << 16) | 0x300, 4));
+  q.push_input(data(11, 4));
+  q.push_input(data(12, 4));
+  BOOST_TEST(q.read_mem(0x300) == 0u);  // still behind 10
+  q.push_input(ctrl(isa::CtrlCmd::unblock, 1, 0));
+  q.write_mem(0, isa::encode_sys(isa::SysFn::exit));  // task 1's entry 0: just exit
+  BOOST_TEST((q.run() == ref::RunEnd::idle));
+  BOOST_TEST(q.reg(15) == 10u);
+  BOOST_TEST(q.read_mem(0x300) == 11u);
+  BOOST_TEST(q.read_mem(0x301) == 12u);
+}
+
 BOOST_AUTO_TEST_CASE(arch_state_names_the_first_difference) {
   ref::Pe a = run_to_halt("addi r3, r0, 1\nhalt");
   ref::Pe b = run_to_halt("addi r3, r0, 2\nhalt");

@@ -68,18 +68,29 @@ void Pe::push_input(const Wavelet& w) {
     throw std::invalid_argument(
         fmt::format("wavelet on color {}, the PE has {} colors", w.color, config_.num_colors));
   }
-  if (w.ctrl) {
-    control(w);
-  } else if (load_ && load_->color == w.color) {
-    if (load_->addr >= mem_.size()) {
-      fail(ErrorCode::addr, isa::kErrPcCtrl);
+  input_[w.color].push_back(w);
+  drain(w.color);
+}
+
+void Pe::drain(unsigned color) {
+  auto& q = input_[color];
+  while (!q.empty()) {
+    const Wavelet w = q.front();
+    if (w.ctrl) {
+      q.pop_front();
+      control(w);
+    } else if (load_ && load_->color == color) {
+      q.pop_front();
+      if (load_->addr >= mem_.size()) {
+        fail(ErrorCode::addr, isa::kErrPcCtrl);
+      } else {
+        mem_[load_->addr] = w.data;
+      }
+      ++load_->addr;
+      if (--load_->remaining == 0) load_.reset();
     } else {
-      mem_[load_->addr] = w.data;
+      break;  // a data wavelet for a task, recv or DSD: it waits, and so does what follows
     }
-    ++load_->addr;
-    if (--load_->remaining == 0) load_.reset();
-  } else {
-    input_[w.color].push_back(w);
   }
 }
 
@@ -188,6 +199,7 @@ Step Pe::step() {
       auto& q = input_[task.color];
       regs_[isa::kRegWavelet] = q.front().data;
       q.pop_front();
+      drain(task.color);
     }
     pc_ = task.entry;
     running_ = true;
@@ -380,16 +392,16 @@ void Pe::execute(std::uint32_t word) {
       }
       write_reg(f.a, q.front().data);
       q.pop_front();
+      drain(f.color);
       break;
     }
     case Op::sys:
       switch (static_cast<isa::SysFn>(f.sub)) {
         case isa::SysFn::nop: break;
         case isa::SysFn::exit: running_ = false; break;
-        case isa::SysFn::halt:
+        case isa::SysFn::halt:  // stops the PE; err_pc is for errors only
           ++instructions_;
           halted_ = true;
-          err_pc_ = pc;
           return;
         case isa::SysFn::tact: tasks_[f.a].active = true; break;
         case isa::SysFn::tblock: tasks_[f.a].blocked = true; break;
@@ -554,6 +566,7 @@ bool Pe::element(Engine& en) {
         auto& q = input_[w.dsd.color];
         const std::uint32_t v = q.front().data;
         q.pop_front();
+        drain(w.dsd.color);
         return v;
       }
       case Walk::Kind::reg: return w.value;

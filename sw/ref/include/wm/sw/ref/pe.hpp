@@ -75,8 +75,11 @@ class Pe {
   [[nodiscard]] std::uint32_t read_mem(std::uint32_t addr) const;
 
   // ---- fabric -------------------------------------------------------------------------------
-  /// A wavelet arrives on its color. Control wavelets and the data of a LOAD in progress take
-  /// effect at once (even while halted); other data wavelets queue per color.
+  /// A wavelet arrives on its color's queue, which keeps arrival order for data and control
+  /// alike (as the RTL's per-color FIFO does). Whatever reaches the head is consumed at once
+  /// if it can be, even while halted: a control wavelet is executed, a data wavelet of a LOAD
+  /// in progress is written to SRAM; a data wavelet for a task, recv or DSD waits at the head
+  /// (and holds up what follows it) until it is taken.
   void push_input(const Wavelet& w);
   /// The oldest wavelet the PE has sent, if any.
   [[nodiscard]] std::optional<Wavelet> pop_output();
@@ -145,6 +148,7 @@ class Pe {
   bool element(Engine& en);
   void complete(unsigned e);
   void control(const Wavelet& w);
+  void drain(unsigned color);
   [[nodiscard]] std::optional<unsigned> runnable_task() const;
   [[nodiscard]] bool task_owned(unsigned color) const;
   [[nodiscard]] bool engines_idle() const;
