@@ -47,9 +47,9 @@ inline constexpr auto kSpecials = std::to_array<std::uint32_t>({
 /// Integers for i2f: the boundaries and the rounding ties of the 24-bit significand.
 inline constexpr auto kIntSpecials = std::to_array<std::uint32_t>({
     0x0000'0000, 0x0000'0001, 0xFFFF'FFFF, 0x7FFF'FFFF,  // 0, 1, -1, INT32_MAX
-    0x8000'0000, 0x8000'0001, 0x7FFF'FF80, 0x7FFF'FFC0,  // INT32_MIN, INT32_MIN + 1, ties
+    0x8000'0000, 0x8000'0001, 0x7FFF'FF80, 0x7FFF'FFC0,  // MIN, MIN + 1, 2^31-128, tie
     0x0100'0000, 0x0100'0001, 0x0100'0003, 0x0100'0002,  // 2^24 and ties both ways
-    0xFEFF'FFFF, 0xFF00'0000, 0x7FFF'FF7F, 0x7FFF'FFBF,  // -(2^24 + 1), -2^24, near ties
+    0xFEFF'FFFF, 0xFF00'0000, 0x7FFF'FF7F, 0x7FFF'FFBF,  // -(2^24+1), -2^24, below those
 });
 
 namespace detail {
