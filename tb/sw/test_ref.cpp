@@ -494,7 +494,7 @@ BOOST_AUTO_TEST_CASE(data_tasks_blocking_and_shared_colors) {
       tentry 4, r0, t4
       tentry 6, r0, t6
       tbind 4, 3
-      tbind 6, 3            ; same color: the lower slot (4) takes its wavelets
+      tbind 6, 3            ; same color: the lowest runnable slot takes each wavelet
       tentry 7, r0, t7
       tbind 7, 5
       tblock 7
@@ -502,28 +502,32 @@ BOOST_AUTO_TEST_CASE(data_tasks_blocking_and_shared_colors) {
 t4:   sw wv, 0(r12)
       addi r12, r12, 1
       exit
-t6:   halt                  ; never runs
+t6:   addi r1, wv, 1000
+      sw r1, 0(r12)
+      addi r12, r12, 1
+      exit
 t7:   sw wv, 0(r12)
       addi r12, r12, 1
-      tblock 4              ; a blocked task keeps its wavelets queued
+      tblock 4
       exit
   )");
   pe.push_input(data(31, 3));
   pe.push_input(data(51, 5));
   pe.push_input(data(32, 3));
   BOOST_TEST((pe.run() == ref::RunEnd::idle));
-  BOOST_TEST(pe.read_mem(0x200) == 31u);
+  BOOST_TEST(pe.read_mem(0x200) == 31u);  // task 4, not 6
   BOOST_TEST(pe.read_mem(0x201) == 32u);
-  BOOST_TEST(pe.input_size(5) == 1u);  // task 7 is blocked
+  BOOST_TEST(pe.input_size(5) == 1u);  // task 7 is blocked: its wavelet waits
   pe.push_input(ctrl(isa::CtrlCmd::unblock, 7));
   BOOST_TEST((pe.run() == ref::RunEnd::idle));
-  pe.push_input(data(33, 3));
-  BOOST_TEST((pe.run() == ref::RunEnd::idle));
   BOOST_TEST(pe.read_mem(0x202) == 51u);
-  BOOST_TEST(pe.input_size(3) == 1u);  // task 7 blocked task 4
-  pe.push_input(ctrl(isa::CtrlCmd::unblock, 4));
+  pe.push_input(data(33, 3));  // task 7 blocked task 4: task 6 takes it
   BOOST_TEST((pe.run() == ref::RunEnd::idle));
-  BOOST_TEST(pe.read_mem(0x203) == 33u);
+  BOOST_TEST(pe.read_mem(0x203) == 1033u);
+  pe.push_input(ctrl(isa::CtrlCmd::unblock, 4));
+  pe.push_input(data(34, 3));
+  BOOST_TEST((pe.run() == ref::RunEnd::idle));
+  BOOST_TEST(pe.read_mem(0x204) == 34u);
   BOOST_TEST(!pe.halted());
 }
 
@@ -542,6 +546,7 @@ t2:   sw wv, 0x200(r12)
   BOOST_TEST((pe.run() == ref::RunEnd::idle));
   BOOST_TEST(pe.read_mem(0x200) == 77u);  // activation first: r15 untouched
   BOOST_TEST(pe.read_mem(0x201) == 5u);   // then the wavelet
+  BOOST_TEST(pe.pc() == 8u);  // pc stays on the last exit
 }
 
 BOOST_AUTO_TEST_CASE(control_wavelets_and_load) {

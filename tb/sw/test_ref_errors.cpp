@@ -66,6 +66,9 @@ BOOST_AUTO_TEST_CASE(address_errors) {
   BOOST_TEST((pe.error() == kAddr));
   BOOST_TEST(pe.err_pc() == 7u);
   BOOST_TEST(pe.read_mem(12287) == fb(2.0f));
+  // The address error comes even though the element's FIN wavelet has not arrived.
+  expect_error("li r1, 12288\naddi r2, r0, 2\naddi r3, r0, 1\ndsdm d1, r1, r2, r3\n"
+               "dsdfi d2, 1, r2\nfmov d1, d2", kAddr, 6);
   // A LOAD past the end: err_pc is 0xFFFF.
   ref::Pe l;
   l.push_input(ctrl(isa::CtrlCmd::load, (2u << 16) | 12287, 0));

@@ -141,12 +141,8 @@ std::optional<unsigned> Pe::runnable_task() const {
   for (unsigned i = 0; i < isa::kNumTasks; ++i) {
     const Task& t = tasks_[i];
     if (t.blocked) continue;
-    if (t.active) return i;
-    if (!t.bound || input_[t.color].empty()) continue;
-    // The lowest slot bound to a color takes its wavelets, blocked or not.
-    unsigned owner = 0;
-    while (!(tasks_[owner].bound && tasks_[owner].color == t.color)) ++owner;
-    if (owner == i) return i;
+    // Slots bound to one color: the lowest runnable takes the wavelet (as wm_pe_sched does).
+    if (t.active || (t.bound && !input_[t.color].empty())) return i;
   }
   return std::nullopt;
 }
@@ -398,7 +394,10 @@ void Pe::execute(std::uint32_t word) {
     case Op::sys:
       switch (static_cast<isa::SysFn>(f.sub)) {
         case isa::SysFn::nop: break;
-        case isa::SysFn::exit: running_ = false; break;
+        case isa::SysFn::exit:  // pc stays on the exit until the next task starts
+          ++instructions_;
+          running_ = false;
+          return;
         case isa::SysFn::halt:  // stops the PE; err_pc is for errors only
           ++instructions_;
           halted_ = true;
@@ -538,10 +537,6 @@ void Pe::advance(unsigned e) {
 }
 
 bool Pe::element(Engine& en) {
-  const bool fin_a = en.a.kind == Walk::Kind::fin;
-  const bool fin_b = en.has_b && en.b.kind == Walk::Kind::fin;
-  if (fin_a && input_[en.a.dsd.color].empty()) return false;
-  if (fin_b && input_[en.b.dsd.color].empty()) return false;
   const std::uint32_t n = en.n;
   const bool rows = en.vop == Vop::fdotv;
   const std::uint32_t k = rows ? n % en.row_len : 0;
@@ -555,10 +550,12 @@ bool Pe::element(Engine& en) {
   if (writes && en.dst.kind == Walk::Kind::mem) {
     bad |= (addr_d = en.dst.address(dst_index)) >= mem_.size();
   }
-  if (bad) {
+  if (bad) {  // raised even before the element's fabric inputs arrive
     fail(ErrorCode::addr, en.pc);
     return false;
   }
+  if (en.a.kind == Walk::Kind::fin && input_[en.a.dsd.color].empty()) return false;
+  if (en.has_b && en.b.kind == Walk::Kind::fin && input_[en.b.dsd.color].empty()) return false;
   auto read = [&](const Walk& w, std::uint32_t addr) -> std::uint32_t {
     switch (w.kind) {
       case Walk::Kind::mem: return mem_[addr];
