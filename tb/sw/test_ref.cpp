@@ -352,6 +352,36 @@ BOOST_AUTO_TEST_CASE(two_dimensional_walks_and_fdotv) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(operands_walk_count_elements_whatever_their_length) {
+  // dst has 4 elements; srcA has len0 = 0 (never wraps: base + n*stride0), srcB is a 2 x 1
+  // walk that continues its 2-D pattern past its own length (rows at stride1 = 10).
+  const auto pe = run_to_halt(R"(
+      li r1, 0x300
+      addi r2, r0, 4
+      addi r3, r0, 1
+      dsdm d1, r1, r2, r3
+      li r1, 0x100
+      addi r4, r0, 2
+      dsdm d2, r1, r0, r4       ; len0 = 0, stride0 = 2
+      li r1, 0x200
+      dsdm d3, r1, r4, r3       ; len0 = 2, stride0 = 1
+      addi r5, r0, 10
+      dsd2 d3, r3, r5           ; len1 = 1, stride1 = 10
+      iadd d1, d2, d3
+      halt
+      .org 0x100
+      .word 1, 0, 2, 0, 3, 0, 4
+      .org 0x200
+      .word 10, 20
+      .org 0x20A
+      .word 30, 40
+  )");
+  BOOST_TEST(pe.read_mem(0x300) == 11u);
+  BOOST_TEST(pe.read_mem(0x301) == 22u);
+  BOOST_TEST(pe.read_mem(0x302) == 33u);
+  BOOST_TEST(pe.read_mem(0x303) == 44u);
+}
+
 BOOST_AUTO_TEST_CASE(count_zero_does_nothing) {
   const auto pe = run_to_halt(R"(
       li r1, 0x100
