@@ -10,12 +10,16 @@ list(APPEND WM_RTL_PACKAGES ${WM_EXTRA_PACKAGES})
 # modules its top instantiates and Verilator's dependency list rebuilds it only when one of
 # those changes.
 file(GLOB_RECURSE _wm_sv CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/rtl/*.sv ${PROJECT_SOURCE_DIR}/tb/*.sv)
-set(WM_RTL_LIBDIRS)
+set(_wm_dirs)
 foreach(_f ${_wm_sv})
   get_filename_component(_d ${_f} DIRECTORY)
+  list(APPEND _wm_dirs ${_d})
+endforeach()
+list(REMOVE_DUPLICATES _wm_dirs)
+set(WM_RTL_LIBDIRS)
+foreach(_d ${_wm_dirs})
   list(APPEND WM_RTL_LIBDIRS -y ${_d})
 endforeach()
-list(REMOVE_DUPLICATES WM_RTL_LIBDIRS)
 
 # wm_verilated_model(<target> TOP <module> [TRACE] [PARAMS Name=Value ...] [ARGS ...])
 #   Builds a static library <target> holding the Verilated model V<module> (or PREFIX).
@@ -37,10 +41,10 @@ function(wm_verilated_model target)
   if(M_COVERAGE)
     list(APPEND opts COVERAGE)
   endif()
-  find_file(_top_file ${M_TOP}.sv PATHS ${PROJECT_SOURCE_DIR}/rtl ${PROJECT_SOURCE_DIR}/tb
-            PATH_SUFFIXES common sram router pe tile mesh NO_DEFAULT_PATH NO_CACHE)
-  if(NOT _top_file)
-    file(GLOB_RECURSE _top_file ${PROJECT_SOURCE_DIR}/rtl/${M_TOP}.sv ${PROJECT_SOURCE_DIR}/tb/${M_TOP}.sv)
+  file(GLOB_RECURSE _top_file ${PROJECT_SOURCE_DIR}/rtl/${M_TOP}.sv ${PROJECT_SOURCE_DIR}/tb/${M_TOP}.sv)
+  list(LENGTH _top_file _n)
+  if(NOT _n EQUAL 1)
+    message(FATAL_ERROR "wm_verilated_model(${target}): expected one file ${M_TOP}.sv under rtl/ or tb/, found ${_n}")
   endif()
   add_library(${target} STATIC)
   verilate(${target} ${opts} PREFIX ${M_PREFIX} TOP_MODULE ${M_TOP}
