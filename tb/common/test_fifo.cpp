@@ -42,9 +42,9 @@ void drive(Dut& dut, const FifoModel::Inputs& in) {
 void check_outputs(const Dut& dut, const FifoModel& m, std::uint64_t cycle) {
   auto o = m.outputs();
   check(dut.wready_o == o.wready, "cycle {}: wready_o {} expected {}", cycle, dut.wready_o,
-        o.wready);
+        int{o.wready});
   check(dut.rvalid_o == o.rvalid, "cycle {}: rvalid_o {} expected {}", cycle, dut.rvalid_o,
-        o.rvalid);
+        int{o.rvalid});
   check(dut.count_o == o.count, "cycle {}: count_o {} expected {}", cycle, dut.count_o, o.count);
   if (o.rvalid) {
     check(dut.rdata_o == o.rdata, "cycle {}: rdata_o {:#010x} expected {:#010x}", cycle,

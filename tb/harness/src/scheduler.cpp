@@ -55,6 +55,7 @@ std::shared_ptr<TaskState> Scheduler::spawn(std::coroutine_handle<> frame, Promi
 }
 
 void Scheduler::fire_all(detail::List& list) {
+  if (list.empty()) return;  // the common case, every time step
   detail::List batch;
   list.move_all_to(batch);
   while (detail::Link* n = batch.pop_front()) static_cast<Waiter*>(n)->fired(*this);

@@ -52,7 +52,7 @@ struct ModelRun {
   static void eval(void* p) { static_cast<ModelRun*>(p)->model->eval(); }
   static void set_time(void* p, SimTime ps) {
     auto* r = static_cast<ModelRun*>(p);
-    r->context->time(ps * r->mul / r->div);
+    r->context->time(r->div == 1 ? ps * r->mul : ps * r->mul / r->div);
   }
   static void dump(void* p, SimTime ps) {
     auto* r = static_cast<ModelRun*>(p);
