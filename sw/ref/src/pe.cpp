@@ -206,14 +206,13 @@ Step Pe::step() {
     fail(ErrorCode::addr, pc_);
     return {StepKind::halted};
   }
-  const bool was_running = running_;
   const std::uint64_t before = instructions_;
   execute(mem_[pc_]);
   if (halted_) return {StepKind::halted};
   if (instructions_ == before) return {StepKind::waiting};
   if (eager) advance_engines();
   if (halted_) return {StepKind::halted};
-  return {StepKind::executed, was_running && !running_};
+  return {StepKind::executed, !running_};  // only exit stops a running task
 }
 
 RunEnd Pe::run(std::uint64_t max_steps) {
