@@ -13,6 +13,7 @@
 #include "wm/sw/model/decode.hpp"
 #include "wm/sw/model/float_decoder.hpp"
 #include "wm/sw/model/model_source.hpp"
+#include "wm/sw/model/pe_functions.hpp"
 #include "wm/sw/model/reference_decoder.hpp"
 
 namespace {
@@ -29,6 +30,8 @@ Greedy decode on the host with the reference decoders of sw/model.
   --precision P          float (the float32 golden order), double, or both [both]; with both
                          the float32 decoder is fed the double's tokens, every step's logits
                          are compared, and a different argmax is an error
+  --functions pe|libm    float32 special functions: the PE's exact sequences (sw/ref) or the
+                         host's libm [pe]
   --dump-logits FILE     write every step's logits as text: pos token precision logits...
   --help                 this text
 )";
@@ -54,7 +57,8 @@ void dump(std::FILE* f, int pos, int token, const char* precision, std::span<con
 }
 
 int run(int argc, const char* const* argv) {
-  const Args args(argc, argv, {"model", "prompt", "tokens", "precision", "dump-logits"}, {"help"});
+  const Args args(argc, argv,
+                  {"model", "prompt", "tokens", "precision", "functions", "dump-logits"}, {"help"});
   if (args.has("help")) {
     fmt::print("{}", usage);
     return 0;
@@ -63,6 +67,12 @@ int run(int argc, const char* const* argv) {
   if (precision != "float" && precision != "double" && precision != "both") {
     throw UsageError(fmt::format("--precision must be float, double or both, not '{}'", precision));
   }
+  const std::string functions = args.get("functions", "pe");
+  if (functions != "pe" && functions != "libm") {
+    throw UsageError(fmt::format("--functions must be pe or libm, not '{}'", functions));
+  }
+  const model::SpecialFunctions& fn =
+      functions == "pe" ? model::pe_functions() : model::libm_functions();
   const std::vector<int> prompt =
       wm::sw::tools::parse_token_list(args.get("prompt", "1"), "--prompt");
   const auto n = static_cast<int>(args.get_int("tokens", 32, 1, 1 << 20));
@@ -82,7 +92,7 @@ int run(int argc, const char* const* argv) {
   fmt::print("model: {} ({})\nprompt: {}\n", spec, model::describe(w.config),
              fmt::join(prompt, " "));
   if (precision == "float") {
-    model::FloatDecoder d(w);
+    model::FloatDecoder d(w, model::sequential_order(), fn);
     const auto tokens = model::greedy_decode(d, prompt, n, [&](int pos, int tok, auto logits) {
       dump(df, pos, tok, "float32", logits);
     });
@@ -97,7 +107,7 @@ int run(int argc, const char* const* argv) {
     fmt::print("double: {}\n", fmt::join(tokens, " "));
     return 0;
   }
-  model::FloatDecoder f32(w);
+  model::FloatDecoder f32(w, model::sequential_order(), fn);
   double max_diff = 0.0;
   int steps = 0;
   std::optional<int> first_disagreement;

@@ -10,6 +10,7 @@
 #include "wm/sw/model/decode.hpp"
 #include "wm/sw/model/float_decoder.hpp"
 #include "wm/sw/model/generator.hpp"
+#include "wm/sw/model/pe_functions.hpp"
 #include "wm/sw/model/reference_decoder.hpp"
 
 namespace wm::tb::model {
@@ -56,9 +57,10 @@ struct Agreement {
 
 // Decodes n tokens with the double decoder, feeds the float decoder the same tokens, and
 // compares every step's logits; then lets the float decoder choose its own tokens.
-Agreement compare(const Weights& w, int n, const OrderPolicy& order = sequential_order()) {
+Agreement compare(const Weights& w, int n, const OrderPolicy& order = sequential_order(),
+                  const SpecialFunctions& fn = pe_functions()) {
   ReferenceDecoder ref(w);
-  FloatDecoder f32(w, order);
+  FloatDecoder f32(w, order, fn);
   Agreement a;
   const std::vector<int> prompt = {1};
   const auto ref_tokens =
@@ -71,7 +73,7 @@ Agreement compare(const Weights& w, int n, const OrderPolicy& order = sequential
         a.argmax_agree += argmax(logits) == argmax(lf) ? 1 : 0;
         ++a.steps;
       });
-  FloatDecoder own(w, order);
+  FloatDecoder own(w, order, fn);
   a.same_greedy_tokens = greedy_decode(own, prompt, n) == ref_tokens;
   return a;
 }
@@ -144,15 +146,14 @@ class SplitOrder final : public OrderPolicy {
 
 class CountingFunctions final : public SpecialFunctions {
  public:
-  float exp(float x) const override { return ++n_exp, libm_functions().exp(x); }
-  float rsqrt(float x) const override { return ++n_rsqrt, libm_functions().rsqrt(x); }
-  float reciprocal(float x) const override {
-    return ++n_reciprocal, libm_functions().reciprocal(x);
+  float exp(float x) const override { return ++n_exp, pe_functions().exp(x); }
+  float rsqrt(float x) const override { return ++n_rsqrt, pe_functions().rsqrt(x); }
+  float reciprocal(float x) const override { return ++n_reciprocal, pe_functions().reciprocal(x); }
+  float silu(float x) const override { return ++n_silu, pe_functions().silu(x); }
+  RopeCosSin rope(int pos, int pair, int head_size) const override {
+    return ++n_rope, pe_functions().rope(pos, pair, head_size);
   }
-  float silu(float x) const override { return ++n_silu, libm_functions().silu(x); }
-  float sin(float x) const override { return ++n_sin, libm_functions().sin(x); }
-  float cos(float x) const override { return ++n_cos, libm_functions().cos(x); }
-  mutable int n_exp = 0, n_rsqrt = 0, n_reciprocal = 0, n_silu = 0, n_sin = 0, n_cos = 0;
+  mutable int n_exp = 0, n_rsqrt = 0, n_reciprocal = 0, n_silu = 0, n_rope = 0;
 };
 
 }  // namespace
@@ -188,15 +189,18 @@ BOOST_AUTO_TEST_CASE(known_answer_model) {
 
   const Weights m = tiny_model();
   ReferenceDecoder ref(m);
-  FloatDecoder f32(m);
+  FloatDecoder f32(m);  // the PE's special functions
+  FloatDecoder f32_libm(m, sequential_order(), libm_functions());
   const std::array<std::pair<int, std::array<double, 3>>, 2> steps = {{{2, pos0}, {0, pos1}}};
   for (int pos = 0; pos < 2; ++pos) {
     const auto& [token, expect] = steps[static_cast<std::size_t>(pos)];
     const auto ld = ref.forward(token, pos);
     const auto lf = f32.forward(token, pos);
+    const auto ll = f32_libm.forward(token, pos);
     for (std::size_t i = 0; i < 3; ++i) {
       BOOST_TEST(std::abs(ld[i] - expect[i]) < 1e-12, "pos " << pos << " logit " << i);
       BOOST_TEST(std::abs(lf[i] - expect[i]) < 2e-6, "pos " << pos << " logit " << i);
+      BOOST_TEST(std::abs(ll[i] - expect[i]) < 2e-6, "pos " << pos << " logit " << i);
     }
   }
   BOOST_TEST(pos1[0] != pos0[0]);  // position 1 saw different attention
@@ -221,15 +225,20 @@ BOOST_AUTO_TEST_CASE(tolerance_float_vs_double) {
     p.config.shared_classifier = k.shared;
     p.config.n_layers = k.layers;
     const Weights w = generate(p);
-    const Agreement a = compare(w, 32);
-    BOOST_TEST_MESSAGE(fmt::format("{}: max |dlogit| {:.3g} (max |logit| {:.3g}), argmax {}/{}",
-                                   k.name, a.max_abs_diff, a.max_abs_logit, a.argmax_agree,
-                                   a.steps));
-    BOOST_TEST(a.steps == 32);
-    BOOST_TEST(a.max_abs_diff <= logit_tolerance(w), k.name);
-    BOOST_TEST(a.max_abs_diff > 0.0, k.name);  // float32 really rounds differently
-    BOOST_TEST(a.argmax_agree == 32, k.name);
-    BOOST_TEST(a.same_greedy_tokens, k.name);
+    for (const auto& [fn_name, fn] :
+         {std::pair<const char*, const SpecialFunctions*>{"PE functions", &pe_functions()},
+          {"libm", &libm_functions()}}) {
+      const Agreement a = compare(w, 32, sequential_order(), *fn);
+      BOOST_TEST_MESSAGE(
+          fmt::format("{}, {}: max |dlogit| {:.3g} (max |logit| {:.3g}), argmax "
+                      "{}/{}",
+                      k.name, fn_name, a.max_abs_diff, a.max_abs_logit, a.argmax_agree, a.steps));
+      BOOST_TEST(a.steps == 32);
+      BOOST_TEST(a.max_abs_diff <= logit_tolerance(w), k.name << ", " << fn_name);
+      BOOST_TEST(a.max_abs_diff > 0.0, k.name);  // float32 really rounds differently
+      BOOST_TEST(a.argmax_agree == 32, k.name << ", " << fn_name);
+      BOOST_TEST(a.same_greedy_tokens, k.name << ", " << fn_name);
+    }
   }
 }
 
@@ -338,8 +347,7 @@ BOOST_AUTO_TEST_CASE(float_decoder_uses_its_special_functions) {
   BOOST_TEST(fn.n_rsqrt == 2 * (2 * L + 1));         // three norms per layer pass + final
   BOOST_TEST(fn.n_reciprocal == 2 * L * c.n_heads);  // one per softmax
   BOOST_TEST(fn.n_silu == 2 * L * c.hidden_dim);
-  BOOST_TEST(fn.n_sin == 2 * L * c.dim / 2);  // one per rotated pair
-  BOOST_TEST(fn.n_cos == fn.n_sin);
+  BOOST_TEST(fn.n_rope == 2 * L * c.dim / 2);  // one per rotated pair
   // Same results as the default functions: the interface adds no arithmetic of its own.
   FloatDecoder plain(w);
   FloatDecoder counted(w, sequential_order(), fn);

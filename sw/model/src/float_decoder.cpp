@@ -11,10 +11,6 @@ namespace {
 constexpr float rms_eps = 1e-5F;
 }
 
-float rope_frequency(int k, int head_size) {
-  return static_cast<float>(std::pow(10000.0, -static_cast<double>(k) / head_size));
-}
-
 float inv_sqrt_head_size(int head_size) {
   return static_cast<float>(1.0 / std::sqrt(static_cast<double>(head_size)));
 }
@@ -26,9 +22,6 @@ FloatDecoder::FloatDecoder(const Weights& w, const OrderPolicy& order, const Spe
   const Config& c = w.config;
   const auto n = [](std::int64_t v) { return static_cast<std::size_t>(v); };
   const int hs = c.head_size();
-  for (int k = 0; k < hs; k += 2) {
-    rope_freq_.push_back(rope_frequency(k, hs));
-  }
   inv_sqrt_hs_ = inv_sqrt_head_size(hs);
   x_.resize(n(c.dim));
   xb_.resize(n(c.dim));
@@ -89,7 +82,6 @@ std::span<const float> FloatDecoder::forward(int token, int pos) {
   const auto hs = static_cast<std::size_t>(c.head_size());
   const auto kv_dim = static_cast<std::size_t>(c.kv_dim());
   const auto dim = static_cast<std::size_t>(c.dim);
-  const auto pos_f = static_cast<float>(pos);
 
   for (int l = 0; l < c.n_layers; ++l) {
     const LayerView L = w_.layer(l);
@@ -103,14 +95,12 @@ std::span<const float> FloatDecoder::forward(int token, int pos) {
     gemv(v, L.wv, xb_, Stage::wv, l);
 
     for (std::size_t i = 0; i < dim; i += 2) {
-      const float theta = pos_f * rope_freq_[(i % hs) / 2];
-      const float cr = fn_.cos(theta);
-      const float ci = fn_.sin(theta);
+      const RopeCosSin cs = fn_.rope(pos, static_cast<int>((i % hs) / 2), c.head_size());
       const auto rotate = [&](std::span<float> vec) {
         const float v0 = vec[i];
         const float v1 = vec[i + 1];
-        vec[i] = v0 * cr - v1 * ci;
-        vec[i + 1] = v0 * ci + v1 * cr;
+        vec[i] = v0 * cs.c - v1 * cs.s;
+        vec[i + 1] = v0 * cs.s + v1 * cs.c;
       };
       rotate(q_);
       if (i < kv_dim) {

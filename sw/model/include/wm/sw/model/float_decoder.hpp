@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "wm/sw/model/pe_functions.hpp"
 #include "wm/sw/model/special_functions.hpp"
 #include "wm/sw/model/sum_order.hpp"
 #include "wm/sw/model/weights.hpp"
@@ -15,8 +16,6 @@ namespace wm::sw::model {
 
 /// The host-computed float32 constants of the forward pass. The mapper must put exactly these
 /// bits into the SRAM images, so they are computed in one place.
-/// f_k = float(10000^(-k / head_size)) for the even index k within a head.
-[[nodiscard]] float rope_frequency(int k, int head_size);
 /// float(1 / sqrt(head_size)): scales attention scores.
 [[nodiscard]] float inv_sqrt_head_size(int head_size);
 /// float(1 / n): turns RMSNorm's sum of squares into a mean.
@@ -26,9 +25,8 @@ namespace wm::sw::model {
 ///   rmsnorm:  p_i = x_i * x_i; ss = sum(p) [order]; m = ss * inverse_length(n);
 ///             m = m + 1e-5f; r = rsqrt(m); out_i = w_i * (r * x_i)
 ///   gemv:     p_j = W_rj * x_j; y_r = sum(p) [order per row]
-///   rope:     theta = float(pos) * f_k; c = cos(theta); s = sin(theta);
+///   rope:     (c, s) = rope(pos, j, head_size) for the pair j = (2j, 2j+1) of a head;
 ///             (v0, v1) -> (v0 * c - v1 * s, v0 * s + v1 * c)
-///             (f_k = rope_frequency(k, head_size), k the even index within the head)
 ///   score:    p_i = q_i * k_i; s = sum(p) [order]; s = s * inv_sqrt_head_size(head_size)
 ///   softmax:  m = max_t s_t (exact in any order); e_t = exp(s_t - m); z = sum(e) [order];
 ///             r = reciprocal(z); a_t = e_t * r
@@ -40,7 +38,7 @@ class FloatDecoder {
  public:
   /// Borrows all three, which must outlive the decoder.
   FloatDecoder(const Weights& w, const OrderPolicy& order = sequential_order(),
-               const SpecialFunctions& fn = libm_functions());
+               const SpecialFunctions& fn = pe_functions());
 
   /// Runs `token` at position `pos`; returns the logits (valid until the next call).
   /// Positions run in order as for ReferenceDecoder.
@@ -80,7 +78,6 @@ class FloatDecoder {
 
   Observer observer_;
   int filled_ = 0;
-  std::vector<float> rope_freq_;  // f_k for k = 0, 2, 4, ... < head_size, indexed k / 2
   float inv_sqrt_hs_;
   std::vector<float> x_, xb_, xb2_, q_, hb_, hb2_, att_, logits_;
   std::vector<float> key_cache_, value_cache_;  // (layer, seq_len, kv_dim)
