@@ -325,12 +325,12 @@ void Pe::execute(std::uint32_t word) {
     case Op::bltu: branch(regs_[f.a] < rs1); break;
     case Op::bgeu: branch(regs_[f.a] >= rs1); break;
     case Op::jal:
-      write_reg(f.a, next);
+      write_reg(f.a, std::uint32_t{pc} + 1);  // 32-bit, as wm_pe
       next = static_cast<std::uint16_t>(pc + f.off22);
       break;
     case Op::jalr: {
       const auto t = static_cast<std::uint16_t>(rs1 + simm);
-      write_reg(f.a, next);
+      write_reg(f.a, std::uint32_t{pc} + 1);  // 32-bit, as wm_pe
       next = t;
       break;
     }
