@@ -1,6 +1,6 @@
 #pragma once
 // The float32 forward pass with every operation explicit and in a stated order: the golden
-// model of the mesh once the mapper supplies its sum orders and sw/ref its special functions.
+// model of the mesh once the mapper supplies its sum orders (special functions: sw/ref's).
 
 #include <cstdint>
 #include <functional>
