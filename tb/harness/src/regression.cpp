@@ -110,6 +110,9 @@ RegressionConfig RegressionConfig::from_env(bool waves_flag) {
   const char* w = env("WAVES");
   c.waves = waves_flag || (w != nullptr && std::string_view(w) != "0");
   if (const char* l = env("COCOTB_LOG_LEVEL")) c.level = parse_level(l);
+  if (const char* ro = env("WM_HARNESS_READONLY_CHECK")) {
+    c.check_read_only = std::string_view(ro) != "0";
+  }
   if (const char* lim = env("WM_TEST_SIM_LIMIT_NS")) {
     c.default_limit_ns = static_cast<double>(parse_u64("WM_TEST_SIM_LIMIT_NS", lim));
   }
@@ -172,6 +175,7 @@ std::string Regression::run(const TestInfo& test) {
   RunEnv run_env{ctx,
                  to_ps(limit_ns, Unit::ns),
                  config_.waves,
+                 config_.check_read_only,
                  config_.exe.parent_path() / fmt::format("{}.{}.fst", config_.suite, test.name),
                  log_,
                  &end_time};

@@ -27,7 +27,8 @@ void Waiter::fired(Scheduler& sched) {
   }
 }
 
-Scheduler::Scheduler(ModelHooks hooks) : hooks_(hooks) {}
+Scheduler::Scheduler(ModelHooks hooks, bool check_read_only)
+    : hooks_(hooks), check_read_only_(check_read_only) {}
 
 Scheduler::~Scheduler() { teardown(); }
 
@@ -227,7 +228,7 @@ void Scheduler::read_only_phase() {
   if (read_only_.empty()) return;
   phase_ = Phase::read_only;
   fire_all(read_only_);
-  if (drain() == 0 || stop_) return;
+  if (drain() == 0 || stop_ || !check_read_only_) return;
   // cocotb forbids writes in ReadOnly. A plain field assignment cannot be intercepted, so look
   // for its effect: re-evaluate, and any watched signal that moves was caused by a write.
   hooks_.eval(hooks_.model);

@@ -177,6 +177,14 @@ WM_TEST(failing_tests_report_name_seed_and_reproduce_line) {
   check(again.status != 0 && has(again.out, "running test_harness_failing.check_fails (1/1)") &&
             has(again.out, "deliberate: sum_o is 0 at 4 ns"),
         "reproduce line did not rerun the test:\n{}", again.out);
+
+  // With the ReadOnly check off, the write goes unnoticed (the test then dead-ends instead).
+  auto unchecked = run("WM_HARNESS_READONLY_CHECK=0 COCOTB_RESULTS_FILE=" +
+                       scratch("ro.xml").string() + " COCOTB_TEST_FILTER='^write_in_read_only$' " +
+                       exe);
+  check(unchecked.status != 0 && !has(unchecked.out, "ReadOnly phase") &&
+            has(unchecked.out, "nothing is left to run"),
+        "WM_HARNESS_READONLY_CHECK=0 did not turn the check off:\n{}", unchecked.out);
   co_return;
 }
 

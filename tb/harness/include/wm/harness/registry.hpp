@@ -27,6 +27,7 @@ struct RunEnv {
   const TestContext& context;
   SimTime sim_time_limit;
   bool waves;
+  bool check_read_only;
   std::filesystem::path wave_file;
   const Logger& reg_log;
   SimTime* end_time;  ///< out: sim time when the test ended

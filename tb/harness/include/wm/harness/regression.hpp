@@ -23,11 +23,12 @@ struct RegressionConfig {
   std::vector<std::string> testcases;  ///< TESTCASE (cocotb 1.x comma list), empty: all
   std::filesystem::path results_file;
   bool waves = false;
+  bool check_read_only = true;  ///< WM_HARNESS_READONLY_CHECK=0 turns the write check off
   Level level = Level::info;
   double default_limit_ns = 1e7;
 
   /// Reads COCOTB_RANDOM_SEED/RANDOM_SEED, COCOTB_TEST_FILTER/TESTCASE, COCOTB_RESULTS_FILE,
-  /// COCOTB_LOG_LEVEL, WAVES, WM_TEST_SIM_LIMIT_NS. Throws std::invalid_argument on bad values.
+  /// COCOTB_LOG_LEVEL, WAVES, WM_TEST_SIM_LIMIT_NS, WM_HARNESS_READONLY_CHECK. Throws std::invalid_argument on bad values.
   static RegressionConfig from_env(bool waves_flag);
 };
 

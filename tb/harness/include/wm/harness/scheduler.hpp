@@ -104,7 +104,9 @@ class TaskHandle;
 
 class Scheduler {
  public:
-  explicit Scheduler(ModelHooks hooks);
+  /// `check_read_only`: re-evaluate after ReadOnly coroutines ran to catch writes (costs one
+  /// evaluation per time step that has ReadOnly waiters).
+  explicit Scheduler(ModelHooks hooks, bool check_read_only = true);
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
   ~Scheduler();
@@ -169,6 +171,7 @@ class Scheduler {
   void teardown();
 
   ModelHooks hooks_;
+  bool check_read_only_;
   SimTime now_ = 0;
   Phase phase_ = Phase::active;
   TaskState* current_ = nullptr;

@@ -118,7 +118,7 @@ std::exception_ptr run_model_test(const RunEnv& env) {
   std::exception_ptr err;
   {
     Fixture fixture(*model);
-    Scheduler sched(hooks);
+    Scheduler sched(hooks, env.check_read_only);
     err = sched.run(fixture.body(), env.sim_time_limit);
     *env.end_time = sched.now();
   }
