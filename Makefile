@@ -34,10 +34,12 @@ synth: deps ## Yosys synth of every RTL module, cell counts, fails on any warnin
 	@scripts/synth
 
 waves: build ## FST of a short default run and the GTKWave command to open it
-	@echo "waves: arrives with issue #6; nothing to do yet"
+	@if [ -x scripts/waves/make_waves ]; then scripts/waves/make_waves; \
+	 else echo "waves: arrives with issue #6; nothing to do yet"; fi
 
 regress: build ## nightly: every test over many seeds, coverage, performance history
-	@echo "regress: arrives with issue #6; nothing to do yet"
+	@if [ -x scripts/regress ]; then scripts/regress; \
+	 else echo "regress: arrives with issue #6; nothing to do yet"; fi
 
 bench: build ## benchmarks; figures printed and written as JSON under build/bench/
 	@mkdir -p $(BUILD)/bench && cd $(BUILD) && ctest -L bench -V -j 1 | grep -E '^[0-9]+: ' | sed -E 's/^[0-9]+: //'
