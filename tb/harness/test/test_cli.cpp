@@ -24,8 +24,17 @@ struct Run {
   std::string out;
 };
 
+std::filesystem::path scratch(const std::string& name) {
+  auto dir = std::filesystem::current_path() / "cli_scratch";
+  std::filesystem::create_directories(dir);
+  return dir / name;
+}
+
+// Every run gets its own results file (a later COCOTB_RESULTS_FILE in `cmd` wins), so these
+// runs never overwrite the results of ctest's own run of the same executable.
 Run run(const std::string& cmd) {
-  std::string full = cmd + " 2>&1";
+  std::string full = "COCOTB_RESULTS_FILE=" + scratch("default.results.xml").string() + " " +
+                     cmd + " 2>&1";
   FILE* p = popen(full.c_str(), "r");
   if (p == nullptr) fail("cannot run {}", cmd);
   std::string out;
@@ -52,11 +61,6 @@ std::size_t count(const std::string& text, const std::string& what) {
   return n;
 }
 
-std::filesystem::path scratch(const std::string& name) {
-  auto dir = std::filesystem::current_path() / "cli_scratch";
-  std::filesystem::create_directories(dir);
-  return dir / name;
-}
 
 std::string digest_of(const std::string& out) {
   std::smatch m;
