@@ -1,0 +1,57 @@
+// Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Emits WM-ISA assembly text (docs/asm.md) for the mapper's per-PE programs.
+// r1..r3 are its scratch registers; every `li` is two words, so a program's
+// size does not depend on the values it loads (the mapper places data right
+// after the code in one pass).
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <string>
+
+namespace wm::sw::mapper {
+
+class AsmBuilder {
+public:
+  template <class... Args>
+  void op(fmt::format_string<Args...> f, Args &&...args) {
+    text_ += "    ";
+    text_ += fmt::format(f, std::forward<Args>(args)...);
+    text_ += '\n';
+  }
+  void label(const std::string &name) { text_ += name + ":\n"; }
+  void comment(const std::string &c) { text_ += "; " + c + '\n'; }
+
+  void li(unsigned r, std::uint32_t v) { op("li r{}, {:#x}", r, v); }
+  /// d = MEM walk base, len0, stride0 (then len1 rows of stride1 when len1 !=
+  /// 1).
+  void mem(unsigned d, std::uint32_t base, std::uint32_t len0,
+           std::int32_t stride0 = 1, std::uint32_t len1 = 1,
+           std::int32_t stride1 = 0) {
+    li(1, base);
+    li(2, len0);
+    li(3, static_cast<std::uint32_t>(stride0) & 0xFFFFu);
+    op("dsdm d{}, r1, r2, r3", d);
+    if (len1 != 1 || stride1 != 0) {
+      li(2, len1);
+      li(3, static_cast<std::uint32_t>(stride1) & 0xFFFFu);
+      op("dsd2 d{}, r2, r3", d);
+    }
+  }
+  void fin(unsigned d, unsigned color, std::uint32_t len) {
+    li(2, len);
+    op("dsdfi d{}, {}, r2", d, color);
+  }
+  void fout(unsigned d, unsigned color, std::uint32_t len) {
+    li(2, len);
+    op("dsdfo d{}, {}, r2, r0", d, color);
+  }
+
+  [[nodiscard]] const std::string &text() const { return text_; }
+
+private:
+  std::string text_;
+};
+
+} // namespace wm::sw::mapper
