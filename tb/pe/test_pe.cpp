@@ -1,0 +1,397 @@
+// Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
+// Directed tests of the PE (docs/isa.md) on wm_nonsynth_pe_tb_top: each program is assembled
+// with sw/asm, run to `halt`, and its results in SRAM compared value for value with C++
+// (wm::sw::fp for every float). Random operands, random SRAM grant refusals and random ramp
+// backpressure make every check depend on the RTL computing, stalling and ordering right.
+#include <bit>
+#include <cstdint>
+#include <fmt/format.h>
+#include <functional>
+#include <string>
+#include <vector>
+#include <wm/sw/fp/fp.hpp>
+
+#include "pe/pe_bench.hpp"
+
+using namespace wm::harness;
+using wm::tb::pe::Activity;
+using wm::tb::pe::PeBench;
+using wm::tb::pe::Stalls;
+using wm::tb::pe::Wavelet;
+namespace fp = wm::sw::fp;
+namespace isa = wm::sw::isa;
+
+WM_TEST_DUT(Vwm_nonsynth_pe_tb_top);
+
+namespace {
+
+constexpr std::uint32_t kData = 0x1000;    // operands
+constexpr std::uint32_t kOut = 0x2000;     // results
+constexpr std::uint64_t kMaxCycles = 200000;
+
+std::string li(unsigned r, std::uint32_t v) { return fmt::format("  li r{}, {:#x}\n", r, v); }
+
+std::uint32_t bits(float f) { return std::bit_cast<std::uint32_t>(f); }
+float flt(std::uint32_t u) { return std::bit_cast<float>(u); }
+
+/// Random floats with the special values mixed in, as bit patterns.
+std::vector<std::uint32_t> random_floats(std::mt19937_64& rng, std::size_t n) {
+  static constexpr std::uint32_t kSpecial[] = {0x00000000, 0x80000000, 0x7F800000, 0xFF800000,
+                                               0x7FC00000, 0x00000001, 0x807FFFFF, 0x7F7FFFFF,
+                                               0x3F800000, 0xBF800000};
+  std::uniform_real_distribution<float> u(-4.0F, 4.0F);
+  std::vector<std::uint32_t> v(n);
+  for (auto& x : v) {
+    const auto r = rng() % 16;
+    if (r == 0) x = kSpecial[rng() % std::size(kSpecial)];
+    else if (r == 1) x = static_cast<std::uint32_t>(rng());
+    else x = bits(u(rng));
+  }
+  return v;
+}
+
+Task<Activity> run_program(PeBench& pe, const std::string& text, Stalls stalls,
+                           std::mt19937_64& rng, unsigned expect_err = 0) {
+  co_await pe.load_program(text);
+  pe.activate(0);
+  const auto act = co_await pe.run(kMaxCycles, stalls, &rng);
+  check(pe.halted(), "the program did not halt within {} cycles", kMaxCycles);
+  check(pe.err_code() == expect_err, "error code {} (pc {:#x}), expected {}", pe.err_code(),
+        pe.err_pc(), expect_err);
+  co_return act;
+}
+
+void check_words(const std::vector<std::uint32_t>& got, const std::vector<std::uint32_t>& want,
+                 const std::string& what) {
+  check(got.size() == want.size(), "{}: {} words, expected {}", what, got.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    check(got[i] == want[i], "{}[{}] = {:#010x}, expected {:#010x}", what, i, got[i], want[i]);
+  }
+}
+
+// Built outside the coroutine: GCC 12 cannot keep fmt::arg's name arrays in a coroutine frame.
+std::string branches_program(std::size_t n) {
+  return fmt::format(R"(
+    li r1, {data}
+    li r2, {n}
+    li r3, 0
+  loop:
+    lw r4, 0(r1)
+    add r3, r3, r4
+    addi r1, r1, 1
+    addi r2, r2, -1
+    bne r2, r0, loop
+    sw r3, {out}(r0)
+    call twice
+    sw r3, {out1}(r0)
+    li r5, -1
+    li r6, 1
+    li r7, 0
+    blt r5, r6, s1       ; signed: -1 < 1, taken
+    addi r7, r7, 1
+  s1:
+    bltu r5, r6, s2      ; unsigned: 0xffffffff > 1, not taken
+    addi r7, r7, 2
+  s2:
+    bge r6, r5, s3       ; taken
+    addi r7, r7, 4
+  s3:
+    bgeu r6, r5, s4      ; not taken
+    addi r7, r7, 8
+  s4:
+    beq r5, r5, s5       ; taken
+    addi r7, r7, 16
+  s5:
+    sw r7, {out2}(r0)
+    halt
+  twice:
+    add r3, r3, r3
+    ret
+  )", fmt::arg("data", kData), fmt::arg("n", n), fmt::arg("out", kOut),
+      fmt::arg("out1", kOut + 1), fmt::arg("out2", kOut + 2));
+}
+
+}  // namespace
+
+WM_TEST(alu_ops_match_cpp) {
+  Clock clk(dut.clk_i, 1, Unit::ns);
+  start_soon(clk.start());
+  PeBench pe(dut);
+  co_await pe.reset();
+  auto& rng = random();
+  const char* names[] = {"add", "sub", "and", "or", "xor", "sll", "srl", "sra", "slt", "sltu",
+                         "mul"};
+  const std::function<std::uint32_t(std::uint32_t, std::uint32_t)> ops[] = {
+      [](auto a, auto b) { return a + b; }, [](auto a, auto b) { return a - b; },
+      [](auto a, auto b) { return a & b; }, [](auto a, auto b) { return a | b; },
+      [](auto a, auto b) { return a ^ b; }, [](auto a, auto b) { return a << (b & 31); },
+      [](auto a, auto b) { return a >> (b & 31); },
+      [](auto a, auto b) {
+        return static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> (b & 31));
+      },
+      [](auto a, auto b) {
+        return std::uint32_t{static_cast<std::int32_t>(a) < static_cast<std::int32_t>(b)};
+      },
+      [](auto a, auto b) { return std::uint32_t{a < b}; },
+      [](auto a, auto b) { return a * b; }};
+  std::string prog;
+  std::vector<std::uint32_t> want;
+  for (int round = 0; round < 4; ++round) {
+    for (unsigned f = 0; f < std::size(names); ++f) {
+      const auto a = static_cast<std::uint32_t>(rng());
+      const auto b = static_cast<std::uint32_t>(rng()) >> (rng() % 32);
+      prog += li(1, a) + li(2, b);
+      prog += fmt::format("  {} r3, r1, r2\n  sw r3, {}(r0)\n", names[f], kOut + want.size());
+      want.push_back(ops[f](a, b));
+    }
+    // Immediate forms (18-bit immediates: sign-extended for addi/slti, zero-extended else).
+    const auto a = static_cast<std::uint32_t>(rng());
+    const std::int32_t imm = static_cast<std::int32_t>(rng() % (1 << 18)) - (1 << 17);
+    const std::uint32_t zimm = static_cast<std::uint32_t>(imm) & 0x3FFFF;
+    const unsigned sh = static_cast<unsigned>(rng() % 32);
+    prog += li(1, a);
+    prog += fmt::format("  addi r3, r1, {}\n  sw r3, {}(r0)\n", imm, kOut + want.size());
+    want.push_back(a + static_cast<std::uint32_t>(imm));
+    prog += fmt::format("  slti r3, r1, {}\n  sw r3, {}(r0)\n", imm, kOut + want.size());
+    want.push_back(static_cast<std::int32_t>(a) < imm);
+    prog += fmt::format("  andi r3, r1, {}\n  sw r3, {}(r0)\n", zimm, kOut + want.size());
+    want.push_back(a & zimm);
+    prog += fmt::format("  ori r3, r1, {}\n  sw r3, {}(r0)\n", zimm, kOut + want.size());
+    want.push_back(a | zimm);
+    prog += fmt::format("  xori r3, r1, {}\n  sw r3, {}(r0)\n", zimm, kOut + want.size());
+    want.push_back(a ^ zimm);
+    prog += fmt::format("  slli r3, r1, {}\n  sw r3, {}(r0)\n", sh, kOut + want.size());
+    want.push_back(a << sh);
+    prog += fmt::format("  srli r3, r1, {}\n  sw r3, {}(r0)\n", sh, kOut + want.size());
+    want.push_back(a >> sh);
+    prog += fmt::format("  srai r3, r1, {}\n  sw r3, {}(r0)\n", sh, kOut + want.size());
+    want.push_back(static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> sh));
+    prog += fmt::format("  lui r3, {}\n  sw r3, {}(r0)\n", a >> 16, kOut + want.size());
+    want.push_back(a & 0xFFFF0000u);
+  }
+  // r0 stays zero.
+  prog += fmt::format("  addi r0, r0, 5\n  sw r0, {}(r0)\n", kOut + want.size());
+  want.push_back(0);
+  prog += "  halt\n";
+  co_await run_program(pe, prog, {0.2, 0.0}, rng);
+  check_words(co_await pe.read(kOut, want.size()), want, "alu");
+}
+
+WM_TEST(branches_loads_and_calls) {
+  Clock clk(dut.clk_i, 1, Unit::ns);
+  start_soon(clk.start());
+  PeBench pe(dut);
+  co_await pe.reset();
+  auto& rng = random();
+  // Sum of a table with a counted loop and lw, a call through jal/jalr, signed vs unsigned
+  // branches, and a forward beq/bne skip.
+  std::vector<std::uint32_t> table(23);
+  for (auto& x : table) x = static_cast<std::uint32_t>(rng());
+  co_await pe.load(kData, table);
+  const std::string prog = branches_program(table.size());
+  co_await run_program(pe, prog, {0.3, 0.0}, rng);
+  std::uint32_t sum = 0;
+  for (auto x : table) sum += x;
+  const std::vector<std::uint32_t> want{sum, sum * 2, 2 + 8};
+  check_words(co_await pe.read(kOut, 3), want, "branches");
+}
+
+WM_TEST(fpu_scalar_ops_match_sw_fp) {
+  Clock clk(dut.clk_i, 1, Unit::ns);
+  start_soon(clk.start());
+  PeBench pe(dut);
+  co_await pe.reset();
+  auto& rng = random();
+  const char* names[] = {"fadd", "fsub", "fmul", "fmax", "fmin", "flt", "fle", "feq"};
+  const std::function<std::uint32_t(float, float)> ops[] = {
+      [](float a, float b) { return bits(fp::add(a, b)); },
+      [](float a, float b) { return bits(fp::sub(a, b)); },
+      [](float a, float b) { return bits(fp::mul(a, b)); },
+      [](float a, float b) { return bits(fp::max(a, b)); },
+      [](float a, float b) { return bits(fp::min(a, b)); },
+      [](float a, float b) { return std::uint32_t{fp::lt(a, b)}; },
+      [](float a, float b) { return std::uint32_t{fp::le(a, b)}; },
+      [](float a, float b) { return std::uint32_t{fp::eq(a, b)}; }};
+  const auto a = random_floats(rng, 24), b = random_floats(rng, 24);
+  std::string prog;
+  std::vector<std::uint32_t> want;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    prog += li(1, a[i]) + li(2, b[i]);
+    for (unsigned f = 0; f < std::size(names); ++f) {
+      prog += fmt::format("  {} r3, r1, r2\n  sw r3, {}(r0)\n", names[f], kOut + want.size());
+      want.push_back(ops[f](flt(a[i]), flt(b[i])));
+    }
+    const auto n = static_cast<std::int32_t>(rng());
+    prog += li(4, static_cast<std::uint32_t>(n));
+    prog += fmt::format("  fi2f r3, r4\n  sw r3, {}(r0)\n", kOut + want.size());
+    want.push_back(bits(fp::i2f(n)));
+    prog += fmt::format("  ff2i r3, r1\n  sw r3, {}(r0)\n", kOut + want.size());
+    want.push_back(static_cast<std::uint32_t>(fp::f2i(flt(a[i]))));
+  }
+  prog += "  halt\n";
+  co_await run_program(pe, prog, {}, rng);
+  check_words(co_await pe.read(kOut, want.size()), want, "fpu");
+}
+
+namespace {
+
+/// `dsdm d, base, len0, stride0` (and `dsd2` when len1 is given) through temporaries r10-r12.
+std::string dsd_mem(unsigned d, std::uint32_t base, std::uint32_t len0, std::int32_t stride0,
+                    std::uint32_t len1 = 0, std::int32_t stride1 = 0) {
+  std::string s = li(10, base) + li(11, len0) + li(12, static_cast<std::uint32_t>(stride0)) +
+                  fmt::format("  dsdm d{}, r10, r11, r12\n", d);
+  if (len1 != 0) {
+    s += li(11, len1) + li(12, static_cast<std::uint32_t>(stride1)) +
+         fmt::format("  dsd2 d{}, r11, r12\n", d);
+  }
+  return s;
+}
+
+/// Element n of the 2-D walk of docs/isa.md section 4.
+std::uint32_t walk(std::uint32_t base, std::uint32_t len0, std::int32_t s0, std::int32_t s1,
+                   std::uint32_t n) {
+  return base + static_cast<std::uint32_t>(static_cast<std::int32_t>(n / len0) * s1 +
+                                           static_cast<std::int32_t>(n % len0) * s0);
+}
+
+struct Mem {
+  std::map<std::uint32_t, std::uint32_t> words;
+  void put(std::uint32_t base, const std::vector<std::uint32_t>& v) {
+    for (std::size_t i = 0; i < v.size(); ++i) words[base + static_cast<std::uint32_t>(i)] = v[i];
+  }
+  std::uint32_t at(std::uint32_t a) const { return words.at(a); }
+};
+
+}  // namespace
+
+WM_TEST(vector_elementwise_ops_match_sw_fp) {
+  Clock clk(dut.clk_i, 1, Unit::ns);
+  start_soon(clk.start());
+  PeBench pe(dut);
+  co_await pe.reset();
+  auto& rng = random();
+  constexpr std::uint32_t n = 37;
+  constexpr std::uint32_t kA = kData, kB = kData + 0x101, kC = kData + 0x203;
+  Mem m;
+  m.put(kA, random_floats(rng, 64));
+  m.put(kB, random_floats(rng, 64));
+  m.put(kC, random_floats(rng, 64));
+  co_await pe.load(m.words);
+  const std::uint32_t s = bits(std::uniform_real_distribution<float>(-2, 2)(rng));
+  struct Case {
+    const char* text;  // d0 = A, d1 = B, d2 = out (n elements); r5 = s
+    std::function<std::uint32_t(std::uint32_t, std::uint32_t, std::uint32_t)> f;  // a, b, out0
+  };
+  const std::vector<Case> cases = {
+      {"fmov d2, d0", [](auto a, auto, auto) { return a; }},
+      {"fadd d2, d0, d1", [](auto a, auto b, auto) { return bits(fp::add(flt(a), flt(b))); }},
+      {"fsub d2, d0, d1", [](auto a, auto b, auto) { return bits(fp::sub(flt(a), flt(b))); }},
+      {"fmul d2, d0, d1", [](auto a, auto b, auto) { return bits(fp::mul(flt(a), flt(b))); }},
+      {"fmax d2, d0, d1", [](auto a, auto b, auto) { return bits(fp::max(flt(a), flt(b))); }},
+      {"fmin d2, d0, d1", [](auto a, auto b, auto) { return bits(fp::min(flt(a), flt(b))); }},
+      {"fmul d2, d0, r5", [s](auto a, auto, auto) { return bits(fp::mul(flt(a), flt(s))); }},
+      {"fsub d2, r5, d1", [s](auto, auto b, auto) { return bits(fp::sub(flt(s), flt(b))); }},
+      {"iadd d2, d0, d1", [](auto a, auto b, auto) { return a + b; }},
+      {"isub d2, d0, d1", [](auto a, auto b, auto) { return a - b; }},
+      {"ishl d2, d0, d1", [](auto a, auto b, auto) { return a << (b & 31); }},
+      {"ishr d2, d0, d1", [](auto a, auto b, auto) { return a >> (b & 31); }},
+      {"vi2f d2, d0", [](auto a, auto, auto) { return bits(fp::i2f(static_cast<std::int32_t>(a))); }},
+      {"vf2i d2, d0", [](auto a, auto, auto) { return static_cast<std::uint32_t>(fp::f2i(flt(a))); }},
+      // Three memory operands (two cycles per element) and a broadcast one.
+      {"fmac d2, d0, d1",
+       [](auto a, auto b, auto c) { return bits(fp::add(flt(c), fp::mul(flt(a), flt(b)))); }},
+      {"fmac d2, d0, r5",
+       [s](auto a, auto, auto c) { return bits(fp::add(flt(c), fp::mul(flt(a), flt(s)))); }},
+      {"fmov d2, d0, e=2, async\n  ewait 2",
+       [](auto a, auto, auto) { return a; }},
+  };
+  std::string prog = li(5, s) + dsd_mem(0, kA, n, 1) + dsd_mem(1, kB, n, 1);
+  std::vector<std::uint32_t> want;
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    const std::uint32_t out = kOut + static_cast<std::uint32_t>(k) * 64;
+    // The destination starts as a copy of C (fmac reads it).
+    prog += dsd_mem(3, kC, n, 1) + dsd_mem(2, out, n, 1) + "  fmov d2, d3\n";
+    prog += fmt::format("  {}\n", cases[k].text);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      want.push_back(cases[k].f(m.at(kA + i), m.at(kB + i), m.at(kC + i)));
+    }
+  }
+  // 2-D and negative-stride walks: A read as 4 rows of 5 every other word, rows 11 apart,
+  // and B backwards, added into a 20-element result.
+  const std::uint32_t out2 = kOut + static_cast<std::uint32_t>(cases.size()) * 64;
+  prog += dsd_mem(0, kA, 5, 2, 4, 11) + dsd_mem(1, kB + 40, 20, -1) + dsd_mem(2, out2, 20, 1);
+  prog += "  fadd d2, d0, d1\n  halt\n";
+  std::vector<std::uint32_t> want2;
+  for (std::uint32_t i = 0; i < 20; ++i) {
+    want2.push_back(bits(fp::add(flt(m.at(walk(kA, 5, 2, 11, i))), flt(m.at(kB + 40 - i)))));
+  }
+  co_await run_program(pe, prog, {0.2, 0.0}, rng);
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    const auto got = co_await pe.read(kOut + static_cast<std::uint32_t>(k) * 64, n);
+    check_words(got, std::vector<std::uint32_t>(want.begin() + static_cast<long>(k * n),
+                                                want.begin() + static_cast<long>((k + 1) * n)),
+                cases[k].text);
+  }
+  check_words(co_await pe.read(out2, 20), want2, "2-D walk");
+}
+
+WM_TEST(reductions_and_fdotv_follow_the_documented_order) {
+  Clock clk(dut.clk_i, 1, Unit::ns);
+  start_soon(clk.start());
+  PeBench pe(dut);
+  co_await pe.reset();
+  auto& rng = random();
+  constexpr std::uint32_t kN = 8, kK = 13, kP = 11, kD = 6;
+  constexpr std::uint32_t kW = kData, kX = kData + 0x201, kV = kData + 0x302, kQ = kData + 0x383;
+  std::uniform_real_distribution<float> u(-1, 1);
+  auto vec = [&](std::size_t len) {
+    std::vector<std::uint32_t> v(len);
+    for (auto& x : v) x = bits(u(rng));
+    return v;
+  };
+  Mem m;
+  m.put(kW, vec(kN * kK));
+  m.put(kX, vec(kK));
+  m.put(kV, vec(kP * kD));
+  m.put(kQ, vec(kP));
+  co_await pe.load(m.words);
+  const std::uint32_t init = bits(u(rng));
+  std::string prog;
+  // Sums and maxima into registers, from a register's initial value, left to right.
+  prog += dsd_mem(0, kW, kN * kK, 1) + dsd_mem(1, kX, kK, 1);
+  prog += li(5, init) + "  frsum r5, d0\n" + fmt::format("  sw r5, {}(r0)\n", kOut);
+  prog += li(5, 0xFF800000) + "  frmax r5, d0\n" + fmt::format("  sw r5, {}(r0)\n", kOut + 1);
+  prog += li(5, init) + "  fmac r5, d0, d1\n" + fmt::format("  sw r5, {}(r0)\n", kOut + 2);
+  prog += li(6, bits(0.5F)) + li(5, 0) + "  fmac r5, r6, d1, e=3\n" +
+          fmt::format("  sw r5, {}(r0)\n", kOut + 3);
+  // GEMV y = W x (rows of W, x repeated per row) and the V-transposed walk o = V^T p.
+  prog += dsd_mem(0, kW, kK, 1, kN, kK) + dsd_mem(1, kX, kK, 1, kN, 0) +
+          dsd_mem(2, kOut + 16, kN, 1) + "  fdotv d2, d0, d1, e=1\n";
+  prog += dsd_mem(0, kV, kP, kD, kD, 1) + dsd_mem(1, kQ, kP, 1, kD, 0) +
+          dsd_mem(2, kOut + 32, kD, 1) + "  fdotv d2, d0, d1\n  halt\n";
+  co_await run_program(pe, prog, {0.25, 0.0}, rng);
+
+  auto f = [&](std::uint32_t a) { return flt(m.at(a)); };
+  float sum = flt(init), mx = flt(0xFF800000), dot = flt(init), dot2 = 0.0F;
+  for (std::uint32_t i = 0; i < kN * kK; ++i) {
+    sum = fp::add(sum, f(kW + i));
+    mx = fp::max(mx, f(kW + i));
+  }
+  for (std::uint32_t i = 0; i < kN * kK; ++i) dot = fp::add(dot, fp::mul(f(kW + i), f(kX + i % kK)));
+  for (std::uint32_t i = 0; i < kK; ++i) dot2 = fp::add(dot2, fp::mul(0.5F, f(kX + i)));
+  const std::vector<std::uint32_t> want{bits(sum), bits(mx), bits(dot), bits(dot2)};
+  check_words(co_await pe.read(kOut, 4), want, "reductions");
+  std::vector<std::uint32_t> y, o;
+  for (std::uint32_t j = 0; j < kN; ++j) {
+    float acc = 0.0F;
+    for (std::uint32_t k = 0; k < kK; ++k) acc = fp::add(acc, fp::mul(f(kW + j * kK + k), f(kX + k)));
+    y.push_back(bits(acc));
+  }
+  for (std::uint32_t j = 0; j < kD; ++j) {
+    float acc = 0.0F;
+    for (std::uint32_t t = 0; t < kP; ++t) acc = fp::add(acc, fp::mul(f(kV + t * kD + j), f(kQ + t)));
+    o.push_back(bits(acc));
+  }
+  check_words(co_await pe.read(kOut + 16, kN), y, "fdotv W x");
+  check_words(co_await pe.read(kOut + 32, kD), o, "fdotv V^T p");
+}
