@@ -4,6 +4,8 @@
 // (wm::sw::fp for every float). Random operands, random SRAM grant refusals and random ramp
 // backpressure make every check depend on the RTL computing, stalling and ordering right.
 #include <bit>
+#include <cstdio>
+#include <cstdlib>
 #include <cstdint>
 #include <fmt/format.h>
 #include <functional>
@@ -394,4 +396,273 @@ WM_TEST(reductions_and_fdotv_follow_the_documented_order) {
   }
   check_words(co_await pe.read(kOut + 16, kN), y, "fdotv W x");
   check_words(co_await pe.read(kOut + 32, kD), o, "fdotv V^T p");
+}
+
+WM_TEST(fabric_tasks_streams_and_backpressure) {
+  Clock clk(dut.clk_i, 1, Unit::ns);
+  start_soon(clk.start());
+  PeBench pe(dut);
+  co_await pe.reset();
+  auto& rng = random();
+  constexpr std::uint32_t kA = kData, kB = kData + 0x41;
+  constexpr unsigned kTaskWavelets = 9, kLen = 12;
+  Mem m;
+  m.put(kA, random_floats(rng, kLen));
+  m.put(kB, random_floats(rng, kLen));
+  co_await pe.load(m.words);
+  // Task 0 (boot): binds task 1 to color 2, receives a stream on color 3 into memory, sends A on
+  // color 4 (header x=3, y=2), sends (color-6 stream + B) on color 5, one recv on color 1 and
+  // one send on color 7, then exits. Task 1 stores every color-2 wavelet (wv) in order and halts
+  // after the last.
+  std::string prog = fmt::format(R"(
+    tentry 1, r0, task1
+    tbind 1, 2
+    li r9, 0
+    li r2, {len}
+    dsdfi d1, 3, r2
+    li r10, {rx}
+    li r12, 1
+    dsdm d2, r10, r2, r12
+    fmov d2, d1
+    li r3, 0x43          ; dest x = 3, y = 2
+    dsdfo d4, 4, r2, r3
+    li r10, {a}
+    dsdm d0, r10, r2, r12
+    fmov d4, d0, e=1
+    dsdfi d6, 6, r2
+    dsdfo d5, 5, r2, r0
+    li r10, {b}
+    dsdm d3, r10, r2, r12
+    fadd d5, d6, d3, e=2
+    recv r7, 1
+    sw r7, {recv_out}(r0)
+    li r8, 0x1234
+    send r7, r8, 7
+    exit
+  task1:
+    sw wv, {t1_out}(r9)
+    addi r9, r9, 1
+    li r11, {n}
+    beq r9, r11, done
+    exit
+  done:
+    halt
+  )", fmt::arg("len", kLen), fmt::arg("rx", kOut + 0x100), fmt::arg("a", kA),
+      fmt::arg("b", kB), fmt::arg("recv_out", kOut + 0x200), fmt::arg("t1_out", kOut),
+      fmt::arg("n", kTaskWavelets));
+  std::vector<std::uint32_t> rx(kLen), in6(kLen), tw(kTaskWavelets);
+  for (auto& x : rx) x = static_cast<std::uint32_t>(rng());
+  for (auto& x : in6) x = bits(std::uniform_real_distribution<float>(-3, 3)(rng));
+  for (auto& x : tw) x = static_cast<std::uint32_t>(rng());
+  const std::uint32_t r1 = static_cast<std::uint32_t>(rng());
+  for (unsigned i = 0; i < kTaskWavelets; ++i) pe.inject({false, 0, 0, 2, tw[i]});
+  for (unsigned i = 0; i < kLen; ++i) {
+    pe.inject({false, 0, 0, 3, rx[i]});
+    pe.inject({false, 0, 0, 6, in6[i]});
+  }
+  pe.inject({false, 0, 0, 1, r1});
+  const auto act = co_await run_program(pe, prog, {0.2, 0.4}, rng);
+
+  check_words(co_await pe.read(kOut, kTaskWavelets), tw, "data task wavelets");
+  check_words(co_await pe.read(kOut + 0x100, kLen), rx, "fabric receive");
+  const std::vector<std::uint32_t> recv_want{r1};
+  check_words(co_await pe.read(kOut + 0x200, 1), recv_want, "recv");
+  // What left the ramp, per color, in order.
+  std::map<unsigned, std::vector<Wavelet>> out;
+  for (const auto& w : pe.sent()) out[w.color].push_back(w);
+  check(out[4].size() == kLen && out[5].size() == kLen && out[7].size() == 1,
+        "sent {} / {} / {} wavelets on colors 4 / 5 / 7", out[4].size(), out[5].size(),
+        out[7].size());
+  for (unsigned i = 0; i < kLen; ++i) {
+    const Wavelet w4{false, 3, 2, 4, m.at(kA + i)};
+    check(out[4][i] == w4, "color 4 wavelet {}: data {:#x} x {} y {}", i, out[4][i].data,
+          out[4][i].dst_x, out[4][i].dst_y);
+    const auto sum = bits(fp::add(flt(in6[i]), flt(m.at(kB + i))));
+    check(out[5][i].data == sum, "color 5 wavelet {}: {:#x}, expected {:#x}", i, out[5][i].data, sum);
+  }
+  check(out[7][0].data == r1 && out[7][0].dst_x == (0x1234u & 31u) &&
+            out[7][0].dst_y == ((0x1234u >> 5) & 31u),
+        "send: {:#x} to ({}, {})", out[7][0].data, out[7][0].dst_x, out[7][0].dst_y);
+  // The lock-step hook: the boot task first, then task 1 once per color-2 wavelet, each start
+  // carrying its wavelet.
+  check(act.task_starts.size() == 1 + kTaskWavelets && act.task_starts[0] == 0,
+        "{} task starts", act.task_starts.size());
+  check_words(act.start_wavelets, tw, "task-start wavelets");
+}
+
+WM_TEST(async_engines_overlap_and_notify) {
+  Clock clk(dut.clk_i, 1, Unit::ns);
+  start_soon(clk.start());
+  PeBench pe(dut);
+  co_await pe.reset();
+  auto& rng = random();
+  constexpr std::uint32_t kN = 16, kK = 24, kW = kData, kX = kData + 0x401, kS = kData + 0x602;
+  std::uniform_real_distribution<float> u(-1, 1);
+  Mem m;
+  std::vector<std::uint32_t> w(kN * kK), x(kK), src(40);
+  for (auto& v : w) v = bits(u(rng));
+  for (auto& v : x) v = bits(u(rng));
+  for (auto& v : src) v = static_cast<std::uint32_t>(rng());
+  m.put(kW, w);
+  m.put(kX, x);
+  m.put(kS, src);
+  co_await pe.load(m.words);
+  // GEMV async on E1 (task 3 runs when it completes), a copy async on E2 meanwhile, the core
+  // waits for E2 only, records the engine status, and exits; task 3 records it again and halts.
+  std::string prog = dsd_mem(0, kW, kK, 1, kN, kK) + dsd_mem(1, kX, kK, 1, kN, 0) +
+                     dsd_mem(2, kOut + 0x40, kN, 1) + dsd_mem(5, kOut + 0x80, 40, 1) +
+                     dsd_mem(6, kS, 40, 1) +
+                     fmt::format(R"(
+    tentry 3, r0, task3
+    fdotv d2, d0, d1, e=1, async, notify=3
+    fmov d5, d6, e=2, async
+    ewait 2
+    estat r8
+    sw r8, {o0}(r0)
+    exit
+  task3:
+    estat r8
+    sw r8, {o1}(r0)
+    halt
+  )", fmt::arg("o0", kOut), fmt::arg("o1", kOut + 1));
+  const auto act = co_await run_program(pe, prog, {0.1, 0.0}, rng);
+  const auto st = co_await pe.read(kOut, 2);
+  check((st[0] & 0x44u) == 0x40u, "after ewait 2: estat {:#x} (E2 done, not busy)", st[0]);
+  check((st[1] & 0x22u) == 0x20u, "in the notified task: estat {:#x} (E1 done)", st[1]);
+  std::vector<std::uint32_t> y;
+  for (std::uint32_t j = 0; j < kN; ++j) {
+    float acc = 0.0F;
+    for (std::uint32_t k = 0; k < kK; ++k) acc = fp::add(acc, fp::mul(flt(w[j * kK + k]), flt(x[k])));
+    y.push_back(bits(acc));
+  }
+  check_words(co_await pe.read(kOut + 0x40, kN), y, "async fdotv");
+  check_words(co_await pe.read(kOut + 0x80, 40), src, "async fmov");
+  check(act.task_starts.size() == 2 && act.task_starts[1] == 3, "task 3 started by notify");
+}
+
+namespace {
+struct ErrorCase {
+  const char* name;
+  std::string program;
+  unsigned code;
+  std::uint32_t pc;  // expected err_pc; 0xFFFFFFFF: the address of label `bad`
+  bool bad_ctrl = false;
+};
+}  // namespace
+
+WM_TEST(errors_stop_the_pe_with_code_and_pc) {
+  Clock clk(dut.clk_i, 1, Unit::ns);
+  start_soon(clk.start());
+  PeBench pe(dut);
+  auto& rng = random();
+  constexpr auto kLabel = 0xFFFFFFFFu;
+  const std::vector<ErrorCase> cases = {
+      {"zero word", "  nop\nbad:\n  .word 0\n", 1, kLabel},
+      {"reserved bit", "  nop\nbad:\n  .word 0x04000010\n", 1, kLabel},  // add with bit 4 set
+      {"lw out of range", "  li r1, 0x3000\nbad:\n  lw r2, 0(r1)\n  halt\n", 2, kLabel},
+      {"sw out of range", "  li r1, -1\nbad:\n  sw r2, 0(r1)\n  halt\n", 2, kLabel},
+      {"fetch past the end", "  li r1, 0x3000\n  jalr r0, r1, 0\n", 2, 0x3000},
+      {"element out of range",
+       dsd_mem(0, 0x2FFE, 4, 1) + dsd_mem(1, kOut, 4, 1) + "bad:\n  fmov d1, d0\n  halt\n", 2,
+       kLabel},
+      {"unset DSD", dsd_mem(1, kOut, 4, 1) + "bad:\n  fmov d1, d7\n  halt\n", 3, kLabel},
+      {"FIN as dst", "  li r2, 4\n  dsdfi d1, 1, r2\nbad:\n  fmov d1, r2\n  halt\n", 3, kLabel},
+      {"recv on a task's color", "  tbind 2, 5\nbad:\n  recv r1, 5\n  halt\n", 3, kLabel},
+      {"bad control wavelet", "  nop\n  exit\n", 4, 0xFFFF, true},
+  };
+  for (const auto& c : cases) {
+    co_await pe.reset();
+    const auto prog = wm::sw::assembler::assemble(c.program, c.name);
+    const std::uint32_t want_pc = c.pc == kLabel ? prog.symbols.at("bad") : c.pc;
+    co_await pe.load(prog.image.words);
+    pe.activate(0);
+    if (c.bad_ctrl) pe.inject({true, 0, 0, 3, 0x70000000});
+    co_await pe.run(2000, {}, &rng);
+    check(pe.halted(), "{}: not halted", c.name);
+    check(pe.err_code() == c.code && pe.err_pc() == want_pc, "{}: error {} at {:#x}, expected {} at {:#x}",
+          c.name, pe.err_code(), pe.err_pc(), c.code, want_pc);
+  }
+}
+
+WM_TEST(load_control_wavelets_write_the_program) {
+  Clock clk(dut.clk_i, 1, Unit::ns);
+  start_soon(clk.start());
+  PeBench pe(dut);
+  co_await pe.reset();
+  auto& rng = random();
+  const auto value = static_cast<std::uint32_t>(rng());
+  const auto prog = wm::sw::assembler::assemble(
+      fmt::format("  li r1, {:#x}\n  sw r1, {}(r0)\n  halt\n", value, kOut), "loaded");
+  // Through the fabric only: LOAD n words at 0 on color 6, the words, then ACTIVATE task 0.
+  pe.inject({true, 0, 0, 6, isa::ctrl_load(static_cast<std::uint32_t>(prog.image.words.size()), 0)});
+  for (const auto& [addr, word] : prog.image.words) pe.inject({false, 0, 0, 6, word});
+  pe.inject({true, 0, 0, 6, isa::ctrl_word(isa::CtrlCmd::activate, 0)});
+  co_await pe.run(2000, {0.3, 0.0}, &rng);
+  check(pe.halted() && pe.err_code() == 0, "halted {} error {}", pe.halted(), pe.err_code());
+  const std::vector<std::uint32_t> want{value};
+  check_words(co_await pe.read(kOut, 1), want, "loaded program's store");
+}
+
+namespace {
+struct RateCase {
+  const char* name;
+  std::string setup;   // DSDs and registers
+  std::string op;      // the measured instruction
+  std::uint32_t elems;
+  double min_rate;     // what the pipeline guarantees when operands sit in different banks
+};
+
+std::string rate_json(const std::vector<std::pair<std::string, double>>& rates) {
+  std::string s = "{\n  \"bench\": \"pe_fmac_rate\",\n  \"unit\": \"elements/cycle\",\n";
+  for (std::size_t i = 0; i < rates.size(); ++i) {
+    s += fmt::format("  \"{}\": {:.4f}{}\n", rates[i].first, rates[i].second,
+                     i + 1 < rates.size() ? "," : "");
+  }
+  return s + "}\n";
+}
+}  // namespace
+
+// Elements per cycle of the vector FMAC forms, from the first element issued to the last, with
+// operands placed in different banks (bases 1 apart modulo 8). Cycle counts are deterministic,
+// so the floor is a property of the RTL, not a timing. WM_BENCH_JSON names a file to write.
+WM_TEST(fmac_rate) {
+  Clock clk(dut.clk_i, 1, Unit::ns);
+  start_soon(clk.start());
+  PeBench pe(dut);
+  auto& rng = random();
+  constexpr std::uint32_t kK = 64, kN = 64, kW = 0x0400, kX = 0x1401, kY = 0x2402, kC = 0x2483;
+  const std::vector<RateCase> cases = {
+      {"fdotv_gemv_64x64", dsd_mem(0, kW, kK, 1, kN, kK) + dsd_mem(1, kX, kK, 1, kN, 0) +
+                               dsd_mem(2, kY, kN, 1),
+       "  fdotv d2, d0, d1\n", kN * kK, 0.99},
+      {"fmac_dot_4096", dsd_mem(0, kW, kN * kK, 1) + dsd_mem(1, kX, kN * kK, 1) + li(5, 0),
+       "  fmac r5, d0, d1\n", kN * kK, 0.99},
+      {"fmac_axpy_broadcast_2048", dsd_mem(0, kW, 2048, 1) + dsd_mem(2, kC, 2048, 1) +
+                                       li(5, bits(0.75F)),
+       "  fmac d2, d0, r5\n", 2048, 0.99},
+      {"fmac_elementwise_3mem_2048", dsd_mem(0, kW, 2048, 1) + dsd_mem(1, kX, 2048, 1) +
+                                         dsd_mem(2, kC, 2048, 1),
+       "  fmac d2, d0, d1\n", 2048, 0.49},
+  };
+  std::vector<std::pair<std::string, double>> rates;
+  for (const auto& c : cases) {
+    co_await pe.reset();
+    co_await pe.load_program(c.setup + c.op + "  halt\n");
+    pe.activate(0);
+    const auto act = co_await pe.run(50000, {}, &rng);
+    check(pe.halted() && pe.err_code() == 0, "{}: halted {} error {}", c.name, pe.halted(),
+          pe.err_code());
+    check(act.elems == c.elems, "{}: {} elements issued, expected {}", c.name, act.elems, c.elems);
+    const double rate = act.elem_rate();
+    log().info("{}: {} elements in {} cycles: {:.4f} elements/cycle", c.name, act.elems,
+               act.last_elem - act.first_elem + 1, rate);
+    check(rate >= c.min_rate, "{}: {:.4f} elements/cycle, below {}", c.name, rate, c.min_rate);
+    rates.emplace_back(c.name, rate);
+  }
+  if (const char* path = std::getenv("WM_BENCH_JSON"); path != nullptr && *path != '\0') {
+    std::FILE* f = std::fopen(path, "w");
+    check(f != nullptr, "cannot write {}", path);
+    fmt::print(f, "{}", rate_json(rates));
+    std::fclose(f);
+  }
 }
