@@ -1,0 +1,549 @@
+// Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
+#include "wm/sw/mapper/decoder.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+#include "wm/sw/asm/assembler.hpp"
+#include "wm/sw/fp/fp.hpp"
+#include "wm/sw/mapper/asm_builder.hpp"
+#include "wm/sw/mapper/partition.hpp"
+#include "wm/sw/model/float_decoder.hpp"
+#include "wm/sw/ref/special.hpp"
+
+#ifndef WM_ASM_LIB_DIR
+#error "WM_ASM_LIB_DIR must name sw/asm/lib"
+#endif
+
+namespace wm::sw::mapper {
+
+namespace {
+
+constexpr float kRmsEps = 1e-5F;  // FloatDecoder's
+constexpr std::array<const char*, 6> kLibFiles = {"exp.s",     "recip.s",   "rsqrt.s",
+                                                  "silu.s",    "softmax.s", "rope.s"};
+constexpr unsigned kNeededColors = 6;
+
+std::uint8_t reduce_color(int c) { return c % 2 == 0 ? color::reduce0 : color::reduce1; }
+std::uint8_t gather_color(int r) { return r % 2 == 0 ? color::gather0 : color::gather1; }
+std::uint32_t u32(std::int64_t v) { return static_cast<std::uint32_t>(v); }
+std::uint32_t bits(float f) { return fp::to_bits(f); }
+
+/// One GEMV of the decode, in program order, and how it is cut over the mesh.
+struct Gemv {
+  model::Stage stage;
+  int layer;
+  model::MatrixView m;
+  std::vector<std::int64_t> rb;  ///< row bounds over mesh rows
+  std::vector<std::int64_t> cb;  ///< column bounds over mesh columns
+};
+
+/// GEMV output rows over the mesh rows: row 0, whose PE (0, 0) also runs every element-wise
+/// phase and holds the KV cache, takes one share for every kRowShare of the other rows.
+constexpr std::int64_t kRowShare = 4;
+std::vector<std::int64_t> row_bounds(std::int64_t n, int height) {
+  if (height == 1) return split_bounds(n, 1);
+  const std::int64_t total = 1 + kRowShare * (height - 1);
+  std::vector<std::int64_t> b{0};
+  for (int r = 1; r <= height; ++r) {
+    b.push_back(n * (1 + kRowShare * (r - 1)) / total);
+  }
+  return b;
+}
+
+std::vector<Gemv> decode_gemvs(const model::Weights& w, int width, int height) {
+  std::vector<Gemv> g;
+  const auto add = [&](model::Stage s, int l, const model::MatrixView& m) {
+    g.push_back({s, l, m, row_bounds(m.rows, height), split_bounds(m.cols, width)});
+  };
+  for (int l = 0; l < w.config.n_layers; ++l) {
+    const model::LayerView L = w.layer(l);
+    add(model::Stage::wq, l, L.wq);
+    add(model::Stage::wk, l, L.wk);
+    add(model::Stage::wv, l, L.wv);
+    add(model::Stage::wo, l, L.wo);
+    add(model::Stage::w1, l, L.w1);
+    add(model::Stage::w3, l, L.w3);
+    add(model::Stage::w2, l, L.w2);
+  }
+  add(model::Stage::classifier, -1, w.classifier());
+  return g;
+}
+
+/// Data of one tile, allocated upward from the end of its code.
+class Layout {
+ public:
+  explicit Layout(std::uint32_t base) : next_(base) {}
+  std::uint32_t alloc(std::int64_t words) {
+    const std::uint32_t a = next_;
+    next_ += u32(words);
+    return a;
+  }
+  std::uint32_t put(std::span<const float> v) {
+    const std::uint32_t a = alloc(static_cast<std::int64_t>(v.size()));
+    for (std::size_t i = 0; i < v.size(); ++i) data_[a + u32(static_cast<std::int64_t>(i))] = bits(v[i]);
+    return a;
+  }
+  [[nodiscard]] std::uint32_t end() const { return next_; }
+  [[nodiscard]] const std::map<std::uint32_t, std::uint32_t>& data() const { return data_; }
+
+ private:
+  std::uint32_t next_;
+  std::map<std::uint32_t, std::uint32_t> data_;
+};
+
+struct Built {
+  std::string text;
+  assembler::Image image;
+  std::uint32_t end = 0;
+  std::uint32_t code_end = 0;
+  std::uint32_t x_addr = 0;
+  std::uint32_t pos_addr = 0;
+};
+
+class TileGen {
+ public:
+  TileGen(const model::Weights& w, const std::vector<Gemv>& gemvs, const MeshShape& s, int c,
+          int r, int positions)
+      : w_(w), gemvs_(gemvs), s_(s), c_(c), r_(r), positions_(positions) {}
+
+  Built build(std::uint32_t code_base) {
+    Layout mem(code_base);
+    AsmBuilder a;
+    a.comment(fmt::format("decode tile ({}, {})", c_, r_));
+    a.label("boot");
+    // Weight blocks, one per GEMV, in program order.
+    std::vector<std::uint32_t> blocks;
+    std::int64_t max_rows = 1;
+    std::vector<float> block;
+    for (const Gemv& g : gemvs_) {
+      block.clear();
+      for (std::int64_t i = g.rb[r_]; i < g.rb[r_ + 1]; ++i) {
+        const auto row = g.m.row(i);
+        block.insert(block.end(), row.begin() + g.cb[c_], row.begin() + g.cb[c_ + 1]);
+      }
+      blocks.push_back(mem.put(block));
+      max_rows = std::max(max_rows, g.rb[r_ + 1] - g.rb[r_]);
+    }
+    Built b;
+    const model::Config& cfg = w_.config;
+    if (c_ != 0 || r_ != 0) {
+      scratch_ = mem.alloc(std::max(cfg.dim, cfg.hidden_dim));
+      ybuf_ = mem.alloc(max_rows);
+      for (std::size_t i = 0; i < gemvs_.size(); ++i) {
+        gemv(a, gemvs_[i], blocks[i], 0, 0);
+      }
+      a.op("exit");
+      b.text = a.text();
+    } else {
+      coordinator(a, mem, blocks, b);
+    }
+    b.image = assembler::assemble(sources(b.text), {s_.num_colors}).image;
+    b.code_end = b.image.words.empty() ? 0 : b.image.words.rbegin()->first + 1;
+    for (const auto& [addr, word] : mem.data()) b.image.words[addr] = word;
+    b.end = mem.end();
+    return b;
+  }
+
+ private:
+  [[nodiscard]] bool coord() const { return c_ == 0 && r_ == 0; }
+  [[nodiscard]] bool multi() const { return s_.width * s_.height > 1; }
+
+  std::vector<assembler::Source> sources(const std::string& main) const {
+    std::vector<assembler::Source> src{{fmt::format("decode_{}_{}.s", c_, r_), main}};
+    if (coord()) {
+      for (const char* f : kLibFiles) {
+        const std::string path = std::string(WM_ASM_LIB_DIR) + "/" + f;
+        src.push_back({path, assembler::read_text_file(path)});
+      }
+    }
+    return src;
+  }
+
+  /// One MeshGEMV step of this tile. At (0, 0): broadcast the input at `src`, write the
+  /// result at the address held in register `rdst`.
+  void gemv(AsmBuilder& a, const Gemv& g, std::uint32_t wblk, std::uint32_t src, unsigned rdst) {
+    const auto K = u32(g.m.cols);
+    const auto n = u32(g.rb[r_ + 1] - g.rb[r_]);
+    const auto k = u32(g.cb[c_ + 1] - g.cb[c_]);
+    const auto below = u32(g.m.rows - g.rb[r_ + 1]);
+    a.comment(fmt::format("{} layer {}: {} rows x {} cols here", model::stage_name(g.stage),
+                          g.layer, n, k));
+    std::uint32_t x = src;
+    if (coord()) {
+      if (multi()) {
+        a.fout(6, kBroadcastColor, K);
+        a.mem(7, src, K);
+        a.op("fmov d6, d7");
+      }
+    } else {
+      if (multi()) {
+        a.fin(6, kBroadcastColor, K);
+        a.mem(7, scratch_, K);
+        a.op("fmov d7, d6");
+      }
+      x = scratch_ + u32(g.cb[c_]);
+    }
+    if (n > 0) {
+      if (coord()) {
+        a.mem_r(2, rdst, n);
+      } else {
+        a.mem(2, ybuf_, n);
+      }
+      if (k > 0) {
+        a.mem(0, wblk, k, 1, n, static_cast<std::int32_t>(k));
+        a.mem(1, x, k, 1, n, 0);
+        a.op("fdotv d2, d0, d1");
+      } else {
+        a.op("fmov d2, r0");  // a padding column adds +0 to every row
+      }
+      if (s_.width > 1) {
+        if (c_ == s_.width - 1) {
+          a.fout(3, reduce_color(c_), n);
+          a.op("fmov d3, d2");
+        } else {
+          a.fin(4, reduce_color(c_ + 1), n);
+          if (c_ > 0) {
+            a.fout(3, reduce_color(c_), n);
+            a.op("fadd d3, d4, d2");
+          } else {
+            a.op("fadd d2, d4, d2");
+          }
+        }
+      }
+    }
+    if (c_ != 0) return;
+    if (coord()) {
+      if (below == 0) return;
+      a.fin(4, gather_color(1), below);
+      a.op("addi r1, r{}, {}", rdst, n);
+      a.mem_r(5, 1, below);
+      a.op("fmov d5, d4");
+      return;
+    }
+    if (n > 0) {
+      a.fout(5, gather_color(r_), n);
+      a.op("fmov d5, d2");
+    }
+    if (below > 0) {
+      a.fin(6, gather_color(r_ + 1), below);
+      a.fout(5, gather_color(r_), below);
+      a.op("fmov d5, d6");
+    }
+  }
+
+  void rmsnorm(AsmBuilder& a, std::uint32_t x, std::uint32_t wn, std::uint32_t out) {
+    const auto dim = u32(w_.config.dim);
+    a.comment("rmsnorm");
+    a.li(4, 0);
+    a.mem(0, x, dim);
+    a.op("fmac r4, d0, d0");
+    a.li(1, bits(model::inverse_length(dim)));
+    a.op("fmul r4, r4, r1");
+    a.li(1, bits(kRmsEps));
+    a.op("fadd r4, r4, r1");
+    a.op("call wm_rsqrt_s");
+    a.mem(1, out, dim);
+    a.op("fmul d1, d0, r4");
+    a.mem(2, wn, dim);
+    a.op("fmul d1, d1, d2");
+  }
+
+  void coordinator(AsmBuilder& a, Layout& mem, const std::vector<std::uint32_t>& blocks,
+                   Built& b) {
+    const model::Config& cfg = w_.config;
+    const int hs = cfg.head_size();
+    const int half = hs / 2;
+    const int kv_dim = cfg.kv_dim();
+    const std::int64_t P = positions_;
+    const std::int64_t tmp_len = std::max<std::int64_t>({cfg.dim, cfg.hidden_dim, P});
+    const std::uint32_t x = mem.alloc(cfg.dim);
+    const std::uint32_t xb = mem.alloc(cfg.dim);
+    const std::uint32_t xb2 = mem.alloc(cfg.dim);
+    const std::uint32_t q = mem.alloc(cfg.dim);
+    const std::uint32_t hb = mem.alloc(cfg.hidden_dim);
+    const std::uint32_t hb2 = mem.alloc(cfg.hidden_dim);
+    const std::uint32_t sy = mem.alloc(cfg.hidden_dim);
+    const std::uint32_t att = mem.alloc(P);
+    const std::uint32_t logits = mem.alloc(cfg.vocab_size);
+    const std::array<std::uint32_t, 3> t = {mem.alloc(tmp_len), mem.alloc(tmp_len),
+                                            mem.alloc(tmp_len)};
+    const std::uint32_t pos = mem.alloc(1);
+    const std::uint32_t rms_att = mem.put(w_.rms_att);
+    const std::uint32_t rms_ffn = mem.put(w_.rms_ffn);
+    const std::uint32_t rms_final = mem.put(w_.rms_final);
+    std::vector<float> rc;
+    std::vector<float> rs;
+    for (int p = 0; p < P; ++p) {
+      for (int j = 0; j < half; ++j) {
+        const auto cs = ref::special::rope_cos_sin(p, j, hs);
+        rc.push_back(cs.c);
+        rs.push_back(cs.s);
+      }
+    }
+    const std::uint32_t rope_c = mem.put(rc);
+    const std::uint32_t rope_s = mem.put(rs);
+    const std::int64_t cache = P * kv_dim;
+    const std::uint32_t kc = mem.alloc(cache * cfg.n_layers);
+    const std::uint32_t vc = mem.alloc(cache * cfg.n_layers);
+    b.x_addr = x;
+    b.pos_addr = pos;
+
+    a.op("lw r7, {}(r0)", pos);
+    a.op("addi r12, r7, 1");  // positions in the cache after this token
+    std::size_t gi = 0;
+    const auto next_gemv = [&](std::uint32_t src, unsigned rdst) {
+      gemv(a, gemvs_[gi], blocks[gi], src, rdst);
+      ++gi;
+    };
+    for (int l = 0; l < cfg.n_layers; ++l) {
+      const std::uint32_t kc_l = kc + u32(l * cache);
+      const std::uint32_t vc_l = vc + u32(l * cache);
+      const std::uint32_t dim = u32(cfg.dim);
+      rmsnorm(a, x, rms_att + u32(l) * dim, xb);
+      a.li(1, u32(kv_dim));
+      a.op("mul r8, r7, r1");
+      a.op("addi r9, r8, 0");
+      a.li(1, kc_l);
+      a.op("add r8, r8, r1");
+      a.li(1, vc_l);
+      a.op("add r9, r9, r1");
+      a.li(10, q);
+      next_gemv(xb, 10);
+      next_gemv(xb, 8);
+      next_gemv(xb, 9);
+      a.comment("rope");
+      a.li(1, u32(half));
+      a.op("mul r11, r7, r1");
+      const auto rope = [&](unsigned rbase, int heads) {
+        a.mem_r(1, rbase, u32(half), 2, u32(heads), hs);
+        a.op("addi r1, r{}, 1", rbase);
+        a.mem_r(2, 1, u32(half), 2, u32(heads), hs);
+        a.li(1, rope_c);
+        a.op("add r1, r1, r11");
+        a.mem_r(3, 1, u32(half), 1, u32(heads), 0);
+        a.li(1, rope_s);
+        a.op("add r1, r1, r11");
+        a.mem_r(4, 1, u32(half), 1, u32(heads), 0);
+        a.mem(5, t[0], u32(half * heads));
+        a.mem(6, t[1], u32(half * heads));
+        a.op("call wm_rope");
+      };
+      rope(10, cfg.n_heads);
+      rope(8, cfg.n_kv_heads);
+      for (int h = 0; h < cfg.n_heads; ++h) {
+        const int kvh = h / cfg.kv_mul();
+        a.comment(fmt::format("attention head {} (kv head {})", h, kvh));
+        a.mem(0, kc_l + u32(kvh * hs), u32(hs));
+        a.li(3, u32(kv_dim));
+        a.op("dsd2 d0, r12, r3");
+        a.mem(1, q + u32(h * hs), u32(hs));
+        a.op("dsd2 d1, r12, r0");
+        a.mem_len_r(2, att, 12);
+        a.op("fdotv d2, d0, d1");
+        a.li(4, bits(model::inv_sqrt_head_size(hs)));
+        a.op("fmul d2, d2, r4");
+        a.mem_len_r(3, t[0], 12);
+        a.mem_len_r(4, t[1], 12);
+        a.mem_len_r(5, t[2], 12);
+        a.op("call wm_softmax");
+        a.li(1, vc_l + u32(kvh * hs));
+        a.li(3, u32(kv_dim));
+        a.op("dsdm d0, r1, r12, r3");
+        a.li(2, u32(hs));
+        a.li(3, 1);
+        a.op("dsd2 d0, r2, r3");
+        a.mem_len_r(1, att, 12);
+        a.li(2, u32(hs));
+        a.op("dsd2 d1, r2, r0");
+        a.mem(2, xb + u32(h * hs), u32(hs));
+        a.op("fdotv d2, d0, d1");
+      }
+      a.li(10, xb2);
+      next_gemv(xb, 10);
+      a.comment("residual");
+      a.mem(0, x, dim);
+      a.mem(1, xb2, dim);
+      a.op("fadd d0, d0, d1");
+      rmsnorm(a, x, rms_ffn + u32(l) * dim, xb);
+      a.li(10, hb);
+      next_gemv(xb, 10);
+      a.li(10, hb2);
+      next_gemv(xb, 10);
+      a.comment("swiglu");
+      const auto hid = u32(cfg.hidden_dim);
+      a.mem(1, hb, hid);
+      a.mem(2, sy, hid);
+      a.mem(3, t[0], hid);
+      a.mem(4, t[1], hid);
+      a.mem(5, t[2], hid);
+      a.op("call wm_silu");
+      a.mem(0, hb, hid);
+      a.mem(1, sy, hid);
+      a.mem(2, hb2, hid);
+      a.op("fmul d0, d1, d2");
+      a.li(10, xb);
+      next_gemv(hb, 10);
+      a.comment("residual");
+      a.mem(0, x, dim);
+      a.mem(1, xb, dim);
+      a.op("fadd d0, d0, d1");
+    }
+    rmsnorm(a, x, rms_final, xb);
+    a.li(10, logits);
+    next_gemv(xb, 10);
+    a.comment("logits to the host");
+    a.fout(5, gather_color(0), u32(cfg.vocab_size));
+    a.mem(6, logits, u32(cfg.vocab_size));
+    a.op("fmov d5, d6");
+    a.op("exit");
+    b.text = a.text();
+  }
+
+  const model::Weights& w_;
+  const std::vector<Gemv>& gemvs_;
+  MeshShape s_;
+  int c_;
+  int r_;
+  int positions_;
+  std::uint32_t scratch_ = 0;
+  std::uint32_t ybuf_ = 0;
+};
+
+std::vector<Route> decode_routes(int c, int r, int width, int height) {
+  std::vector<Route> routes{{color::host, RouteMode::addressed, 0, 0}};
+  if (c > 0) {
+    routes.push_back({reduce_color(c), RouteMode::fixed, bit(Dir::p), bit(Dir::w)});
+  }
+  if (c + 1 < width) {
+    routes.push_back({reduce_color(c + 1), RouteMode::fixed, bit(Dir::e), bit(Dir::p)});
+  }
+  if (c == 0) {
+    routes.push_back({gather_color(r), RouteMode::fixed, bit(Dir::p),
+                      r == 0 ? bit(Dir::w) : bit(Dir::n)});
+    if (r + 1 < height) {
+      routes.push_back({gather_color(r + 1), RouteMode::fixed, bit(Dir::s), bit(Dir::p)});
+    }
+  }
+  // The broadcast tree: east along row 0, south down every column.
+  std::uint8_t rx = 0;
+  std::uint8_t tx = 0;
+  if (c == 0 && r == 0) {
+    rx = bit(Dir::p);
+  } else {
+    rx = r == 0 ? bit(Dir::w) : bit(Dir::n);
+    tx = bit(Dir::p);
+  }
+  if (r == 0 && c + 1 < width) tx |= bit(Dir::e);
+  if (r + 1 < height) tx |= bit(Dir::s);
+  if (tx != 0) {
+    routes.push_back({kBroadcastColor, RouteMode::fixed, rx, tx});
+  }
+  return routes;
+}
+
+}  // namespace
+
+const model::SumOrder& MeshOrderPolicy::order(const model::SumSite& site, std::int64_t n) const {
+  switch (site.stage) {
+    case model::Stage::wq:
+    case model::Stage::wk:
+    case model::Stage::wv:
+    case model::Stage::wo:
+    case model::Stage::w1:
+    case model::Stage::w2:
+    case model::Stage::w3:
+    case model::Stage::classifier: {
+      auto it = gemv_.find(n);
+      if (it == gemv_.end()) it = gemv_.emplace(n, mesh_sum_order(n, width_)).first;
+      return it->second;
+    }
+    default:
+      return sequential_;
+  }
+}
+
+MeshDecoder::MeshDecoder(const model::Weights& w, const MeshShape& shape, const DecodeOptions& opt)
+    : w_(w),
+      shape_(shape),
+      positions_(opt.max_positions > 0 ? opt.max_positions : w.config.seq_len),
+      order_(shape.width) {
+  model::validate(w.config);
+  if (positions_ > w.config.seq_len) {
+    throw DoesNotFit("positions", fmt::format("{} positions asked, the model's seq_len is {}",
+                                              positions_, w.config.seq_len));
+  }
+  if (shape.num_colors < kNeededColors) {
+    throw DoesNotFit("colors", fmt::format("the decode mapping needs {} colors, the routers have {}",
+                                           kNeededColors, shape.num_colors));
+  }
+  if (shape.width < 1 || shape.height < 1 || shape.width > 32 || shape.height > 32) {
+    throw std::invalid_argument(
+        fmt::format("mesh {}x{}: each side must be 1..32", shape.width, shape.height));
+  }
+  program_.width = shape.width;
+  program_.height = shape.height;
+  program_.num_colors = shape.num_colors;
+  program_.mem_words = shape.mem_words;
+  program_.host_color = color::host;
+  const auto gemvs = decode_gemvs(w, shape.width, shape.height);
+  for (int r = 0; r < shape.height; ++r) {
+    for (int c = 0; c < shape.width; ++c) {
+      TileGen gen(w, gemvs, shape, c, r, positions_);
+      // li is always two words, so code size does not depend on the data addresses.
+      const Built probe = gen.build(0);
+      const std::uint32_t code_words = probe.code_end;
+      Built b = gen.build(code_words);
+      if (b.end > shape.mem_words) {
+        throw DoesNotFit(
+            "SRAM words per PE",
+            fmt::format("decode of {} on {}x{} with {} positions: tile ({}, {}) needs {} SRAM "
+                        "words ({} code + {} data), a PE has {}",
+                        model::describe(w.config), shape.width, shape.height, positions_, c, r,
+                        b.end, code_words, b.end - code_words, shape.mem_words));
+      }
+      if (c == 0 && r == 0) {
+        x_addr_ = b.x_addr;
+        pos_addr_ = b.pos_addr;
+      }
+      TileProgram t;
+      t.x = c;
+      t.y = r;
+      t.assembly = std::move(b.text);
+      t.image = std::move(b.image);
+      t.routes = decode_routes(c, r, shape.width, shape.height);
+      program_.tiles.push_back(std::move(t));
+    }
+  }
+  build_setup(program_);
+}
+
+HostStep MeshDecoder::step(int token, int pos) const {
+  if (token < 0 || token >= w_.config.vocab_size) {
+    throw std::invalid_argument(
+        fmt::format("token {} is outside the vocabulary 0..{}", token, w_.config.vocab_size - 1));
+  }
+  if (pos < 0 || pos >= positions_) {
+    throw std::out_of_range(
+        fmt::format("position {} is outside the mapped 0..{}", pos, positions_ - 1));
+  }
+  HostStep s;
+  std::vector<std::uint32_t> emb;
+  for (const float f : w_.embedding(token)) emb.push_back(bits(f));
+  append_load(s.input, 0, 0, color::host, x_addr_, emb);
+  const std::array<std::uint32_t, 1> p = {u32(pos)};
+  append_load(s.input, 0, 0, color::host, pos_addr_, p);
+  for (int r = 0; r < shape_.height; ++r) {
+    for (int c = 0; c < shape_.width; ++c) {
+      s.input.push_back(activate_wavelet(c, r, color::host, 0));
+    }
+  }
+  s.output_words = static_cast<std::size_t>(w_.config.vocab_size);
+  return s;
+}
+
+std::vector<MeshDecoder::Phase> MeshDecoder::estimate(int, int) const { return {}; }
+
+}  // namespace wm::sw::mapper
