@@ -106,8 +106,11 @@ class PeBench {
 
   /// Runs until the PE halts (or `max_cycles`), returning what it did. Wavelets leaving the
   /// ramp are appended to sent().
+  /// Runs until the PE halts, or with `until_idle` also until it has been idle (nothing
+  /// running or in flight, no task starting) for a few cycles with no input left to give.
   harness::Task<Activity> run(std::uint64_t max_cycles, Stalls stalls = {},
-                              std::mt19937_64* rng = nullptr) {
+                              std::mt19937_64* rng = nullptr, bool until_idle = false) {
+    unsigned idle_cycles = 0;
     Activity act;
     std::bernoulli_distribution deny(stalls.sram), block(stalls.tx);
     unsigned rr = 0;
@@ -149,7 +152,10 @@ class PeBench {
       act.macs += dut_.act_mac_o;
       act.retired += dut_.act_retire_o;
       act.busy += dut_.busy_o;
-      const bool done = dut_.halted_o && !dut_.busy_o;
+      bool inputs_left = false;
+      for (const auto& q : rx_) inputs_left = inputs_left || !q.empty();
+      idle_cycles = (dut_.busy_o || dut_.act_task_start_o || inputs_left) ? 0 : idle_cycles + 1;
+      const bool done = (dut_.halted_o && !dut_.busy_o) || (until_idle && idle_cycles >= 8);
       co_await harness::FallingEdge(dut_.clk_i);
       if (done) break;
     }

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 #include <wm/sw/fp/fp.hpp>
+#include <wm/sw/ref/pe.hpp>
+#include <wm/sw/ref/random_program.hpp>
 
 #include "pe/pe_bench.hpp"
 
@@ -664,5 +666,51 @@ WM_TEST(fmac_rate) {
     check(f != nullptr, "cannot write {}", path);
     fmt::print(f, "{}", rate_json(rates));
     std::fclose(f);
+  }
+}
+
+// Random race-free programs (sw/ref's generator) on the RTL, with random SRAM stalls, and on
+// the instruction-accurate reference model: the same error status and the same results in
+// SRAM. WM_PE_RANDOM_PROGRAMS sets how many (make regress runs more).
+WM_TEST(random_programs_match_reference_model) {
+  Clock clk(dut.clk_i, 1, Unit::ns);
+  start_soon(clk.start());
+  PeBench pe(dut);
+  auto& rng = random();
+  const char* env = std::getenv("WM_PE_RANDOM_PROGRAMS");
+  const unsigned programs = env != nullptr ? static_cast<unsigned>(std::strtoul(env, nullptr, 10)) : 12;
+  namespace ref = wm::sw::ref;
+  for (unsigned p = 0; p < programs; ++p) {
+    const std::uint64_t prog_seed = rng();
+    const auto text = ref::random_program(prog_seed);
+    const auto prog = wm::sw::assembler::assemble(text, fmt::format("random-{}", prog_seed));
+    ref::Pe model;
+    model.load(prog.image.words);
+    model.push_input({isa::ctrl_word(isa::CtrlCmd::activate, 0), 0, true});
+    model.run();
+
+    co_await pe.reset();
+    // SRAM keeps the previous program's results; the model starts from zeros.
+    co_await pe.load(ref::kRandomDst, std::vector<std::uint32_t>(
+                                          ref::kRandomRegs + 16 - ref::kRandomDst, 0));
+    co_await pe.load(prog.image.words);
+    pe.activate(0);
+    const auto act = co_await pe.run(500000, {0.15, 0.0}, &rng, /*until_idle=*/true);
+    const auto want_err = static_cast<unsigned>(model.state().code);
+    check(pe.err_code() == want_err, "program seed {}: error {} at {:#x}, model {}", prog_seed,
+          pe.err_code(), pe.err_pc(), want_err);
+    struct Region {
+      std::uint32_t base, size;
+      const char* name;
+    };
+    for (const Region r : {Region{ref::kRandomDst, 256, "engine results"},
+                           Region{ref::kRandomLog, 16, "notify log"},
+                           Region{ref::kRandomRegs + 4, 9, "registers"}}) {
+      std::vector<std::uint32_t> want(r.size);
+      for (std::uint32_t i = 0; i < r.size; ++i) want[i] = model.read_mem(r.base + i);
+      check_words(co_await pe.read(r.base, r.size), want,
+                  fmt::format("program seed {} {}", prog_seed, r.name));
+    }
+    log().debug("program {}: {} cycles, {} elements", prog_seed, act.cycles, act.elems);
   }
 }
