@@ -57,7 +57,7 @@ WM_TEST(random_traffic_matches_model) {
   co_await clock_and_reset(dut);
   FifoModel model(kDepth);
   auto& rng = random();
-  const std::uint64_t cycles = cycles_from_env(20000);
+  const std::uint64_t cycles = cycles_from_env(100000);
   // Phases of different push/pop pressure so the FIFO spends time full, empty and between.
   const double pressure[] = {0.1, 0.5, 0.9};
   double p_push = 0.5, p_pop = 0.5;

@@ -50,7 +50,7 @@ WM_TEST(random_requests_match_model) {
   co_await clock_and_reset(dut);
   RrArbModel model(kN);
   auto& rng = random();
-  const std::uint64_t cycles = cycles_from_env(20000);
+  const std::uint64_t cycles = cycles_from_env(100000);
   std::vector<std::uint64_t> grants(kN, 0);
   for (std::uint64_t c = 0; c < cycles; ++c) {
     std::uint32_t req = static_cast<std::uint32_t>(rng()) & kAll;
@@ -70,7 +70,7 @@ WM_TEST(random_requests_match_model) {
 WM_TEST(persistent_requests_are_served_within_n_grants) {
   co_await clock_and_reset(dut);
   auto& rng = random();
-  const std::uint64_t cycles = cycles_from_env(20000);
+  const std::uint64_t cycles = cycles_from_env(100000);
   std::uint32_t req = 0;
   std::vector<std::uint64_t> waiting(kN, 0);
   std::uint64_t worst = 0;

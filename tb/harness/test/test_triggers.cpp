@@ -4,9 +4,26 @@
 // phase order, the timing or the wake-up wrong.
 #include <Vwm_nonsynth_harness_dut.h>
 
+#include <atomic>
 #include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <stdexcept>
 #include <wm/harness/harness.hpp>
+
+namespace {
+// Counts every heap allocation of this executable, so a test can prove that waiting does not
+// allocate in the steady state.
+std::atomic<std::size_t> g_allocations{0};
+}  // namespace
+
+void* operator new(std::size_t n) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 using namespace wm::harness;
 
@@ -373,4 +390,33 @@ WM_TEST(skip_at_run_time) {
 WM_TEST_WITH(expected_failure_counts_as_pass, .expect_fail = true) {
   co_await Timer(1, Unit::ns);
   check(dut.sum_o == 1, "sum_o is {}, not 1, as intended", dut.sum_o);
+}
+
+namespace {
+Task<int> add_one(Dut& dut) {
+  co_await ReadWrite();
+  co_return dut.sum_o + 1;
+}
+}  // namespace
+
+WM_TEST(steady_state_waits_do_not_allocate) {
+  start_soon(Clock(dut.clk_i, 10, Unit::ns).start());
+  co_await reset(dut);
+  dut.en_i = 1;
+  std::size_t before = 0;
+  int acc = 0;
+  for (int k = 0; k < 1100; ++k) {
+    if (k == 100) before = g_allocations.load();  // after the pools and watch lists warmed up
+    co_await RisingEdge(dut.clk_i);
+    dut.a_i = static_cast<std::uint8_t>(k);
+    acc += co_await add_one(dut);  // a child coroutine frame every cycle (pooled)
+    std::size_t i = co_await First(FallingEdge(dut.clk_i), Timer(100, Unit::ns));
+    co_await Combine(ClockCycles(dut.clk_i, 1), Timer(1, Unit::ns));
+    co_await ReadOnly();
+    check(i == 0 && dut.sum_o == static_cast<std::uint8_t>(k), "cycle {}: First {} sum_o {}", k,
+          i, dut.sum_o);
+  }
+  std::size_t during = g_allocations.load() - before;
+  check(during == 0, "{} heap allocations in 1000 cycles of waiting", during);
+  check(acc != 0, "child results unused");
 }
