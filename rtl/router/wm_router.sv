@@ -104,67 +104,106 @@ module wm_router #(
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Input queues, one per (input, color); queue q = input * NumColors + color.
-  logic [NumQueues-1:0]         q_push, q_pop, q_valid, q_wready, q_sink;
-  logic [NumQueues*WWidth-1:0]  q_head;
-  logic [NumQueues*NumDirs-1:0] q_route;         // every output the head must reach
-  logic [NumQueues*NumDirs-1:0] q_want;          // route minus the copies already sent
-  logic [NumQueues*3-1:0]       q_cause;         // cause_e per queue
-  logic [NumQueues*NumDirs-1:0] sent_q, sent_d;  // multicast progress per queue
+  // Input queues, one per (input, color); queue q = input * NumColors + color. Each input keeps
+  // its colors' ring buffers in one memory (one write port: an input takes one wavelet a cycle)
+  // and the per-queue logic is written as loops, not generate blocks: Verilator then emits it
+  // once per router instead of once per queue, which keeps a flattened 8 x 8 mesh compilable.
+  localparam int unsigned PtrWidth  = (QueueDepth > 1) ? $clog2(QueueDepth) : 1;
+  localparam int unsigned AddrWidth = (NumColors * QueueDepth > 1) ?
+                                      $clog2(NumColors * QueueDepth) : 1;
+
+  logic [NumQueues-1:0]          q_push, q_pop, q_valid, q_full, q_sink;
+  logic [NumQueues*WWidth-1:0]   q_head;
+  logic [NumQueues*NumDirs-1:0]  q_route;         // every output the head must reach
+  logic [NumQueues*NumDirs-1:0]  q_want;          // route minus the copies already sent
+  logic [NumQueues*3-1:0]        q_cause;         // cause_e per queue
+  logic [NumQueues*NumDirs-1:0]  sent_q, sent_d;  // multicast progress per queue
+  logic [NumQueues*PtrWidth-1:0] wptr_q, wptr_d, rptr_q, rptr_d;
+  logic [NumQueues*CntWidth-1:0] cnt_q, cnt_d;
 
   // Per input: the arriving color is out of range, or hits a full queue (sender broke credits).
   logic [NumDirs-1:0] in_bad_color, in_overflow;
 
   for (genvar i = 0; i < NumDirs; i++) begin : gen_in
-    wm_pkg::color_t       in_color;
-    logic [NumColors-1:0] full_push;
-    assign in_color        = in_wavelet_i[i*WWidth+ColorLsb +: wm_pkg::ColorWidth];
-    assign in_bad_color[i] = in_valid_i[i] && (32'(in_color) >= NumColors);
-    assign in_overflow[i]  = |full_push;
+    logic [WWidth-1:0]           mem_q [NumColors*QueueDepth];
+    logic [NumColors*WWidth-1:0] heads;
+    wm_pkg::color_t              in_color;
+    logic [AddrWidth-1:0]        waddr;
 
-    for (genvar c = 0; c < NumColors; c++) begin : gen_color
-      localparam int unsigned Q = i * NumColors + c;
-      logic [CntWidth-1:0] unused_count;
-      logic [WWidth-1:0]   head;
-      wm_pkg::coord_t      dst_x, dst_y;
-      logic [1:0]          mode;
-      logic                is_cfg;
-      wm_pkg::dir_set_t    xy, route;
-      cause_e              cause;
+    assign in_color = in_wavelet_i[i*WWidth+ColorLsb +: wm_pkg::ColorWidth];
+    assign waddr    = AddrWidth'((32'(in_color) % NumColors) * QueueDepth +
+                      32'(wptr_q[(i*NumColors + 32'(in_color) % NumColors)*PtrWidth +: PtrWidth]));
 
-      assign q_push[Q]    = in_valid_i[i] && (32'(in_color) == c);
-      assign full_push[c] = q_push[Q] && !q_wready[Q];
+    // Storage has no reset: an entry is unobservable until written.
+    always_ff @(posedge clk_i) begin
+      if (in_valid_i[i] && (32'(in_color) < NumColors) &&
+          !q_full[i*NumColors + 32'(in_color) % NumColors]) begin
+        mem_q[waddr] <= in_wavelet_i[i*WWidth +: WWidth];
+      end
+    end
 
-      wm_fifo #(
-        .Width(WWidth),
-        .Depth(QueueDepth)
-      ) u_queue (
-        .clk_i,
-        .rst_ni,
-        .flush_i (1'b0),
-        .wdata_i (in_wavelet_i[i*WWidth +: WWidth]),
-        .wvalid_i(q_push[Q]),
-        .wready_o(q_wready[Q]),
-        .rdata_o (q_head[Q*WWidth +: WWidth]),
-        .rvalid_o(q_valid[Q]),
-        .rready_i(q_pop[Q]),
-        .count_o (unused_count)
-      );
+    always_comb begin
+      for (int unsigned c = 0; c < NumColors; c++) begin
+        heads[c*WWidth +: WWidth] =
+            mem_q[c*QueueDepth + 32'(rptr_q[(i*NumColors+c)*PtrWidth +: PtrWidth])];
+      end
+    end
+    assign q_head[i*NumColors*WWidth +: NumColors*WWidth] = heads;
+  end
 
-      // Route of the head. The table entry is fixed per queue (its color), so no lookup mux.
-      assign head  = q_head[Q*WWidth +: WWidth];
-      assign dst_x = head[DstXLsb +: wm_pkg::CoordWidth];
-      assign dst_y = head[DstYLsb +: wm_pkg::CoordWidth];
-      assign mode  = mode_q[c*2 +: 2];
+  // Pushes, pointers and counts.
+  always_comb begin
+    for (int unsigned i = 0; i < NumDirs; i++) begin
+      logic [31:0] color;
+      color           = 32'(in_wavelet_i[i*WWidth+ColorLsb +: wm_pkg::ColorWidth]);
+      in_bad_color[i] = in_valid_i[i] && (color >= NumColors);
+      in_overflow[i]  = 1'b0;
+      for (int unsigned c = 0; c < NumColors; c++) begin
+        q_push[i*NumColors+c] = in_valid_i[i] && (color == c) && !q_full[i*NumColors+c];
+        // The ramp may hold a wavelet on a full queue (valid/ready); a neighbour may not.
+        if (in_valid_i[i] && (color == c) && q_full[i*NumColors+c] &&
+            (i != 32'(wm_pkg::DirP))) begin
+          in_overflow[i] = 1'b1;
+        end
+      end
+    end
+    for (int unsigned q = 0; q < NumQueues; q++) begin
+      logic [PtrWidth-1:0] wp, rp;
+      wp = wptr_q[q*PtrWidth +: PtrWidth];
+      rp = rptr_q[q*PtrWidth +: PtrWidth];
+      if (q_push[q]) wp = (32'(wp) == QueueDepth - 1) ? '0 : wp + PtrWidth'(1);
+      if (q_pop[q])  rp = (32'(rp) == QueueDepth - 1) ? '0 : rp + PtrWidth'(1);
+      wptr_d[q*PtrWidth +: PtrWidth] = wp;
+      rptr_d[q*PtrWidth +: PtrWidth] = rp;
+      cnt_d[q*CntWidth +: CntWidth]  = cnt_q[q*CntWidth +: CntWidth] + CntWidth'(q_push[q]) -
+                                       CntWidth'(q_pop[q]);
+    end
+  end
 
-      always_comb begin
+  // Route of every head. The table entry is fixed per queue (its color): no lookup mux.
+  always_comb begin
+    for (int unsigned i = 0; i < NumDirs; i++) begin
+      for (int unsigned c = 0; c < NumColors; c++) begin
+        logic [WWidth-1:0] head;
+        wm_pkg::coord_t    dst_x, dst_y;
+        logic [1:0]        mode;
+        logic              is_cfg;
+        wm_pkg::dir_set_t  xy, route, tx, sent;
+        logic [2:0]        cause;
+        logic [CntWidth-1:0] cnt;
+        logic              valid;
+        head   = q_head[(i*NumColors+c)*WWidth +: WWidth];
+        dst_x  = head[DstXLsb +: wm_pkg::CoordWidth];
+        dst_y  = head[DstYLsb +: wm_pkg::CoordWidth];
+        mode   = mode_q[c*2 +: 2];
+        tx     = tx_q[c*NumDirs +: NumDirs];
         is_cfg = head[CtrlBit] && (head[31:28] == CfgOpcode);
         xy     = '0;
         if (dst_x > x_i)      xy[wm_pkg::DirE] = 1'b1;
         else if (dst_x < x_i) xy[wm_pkg::DirW] = 1'b1;
         else if (dst_y > y_i) xy[wm_pkg::DirS] = 1'b1;
         else if (dst_y < y_i) xy[wm_pkg::DirN] = 1'b1;
-        else                       xy[wm_pkg::DirP] = 1'b1;
+        else                  xy[wm_pkg::DirP] = 1'b1;
 
         route = '0;
         cause = CauseRoute;
@@ -172,11 +211,8 @@ module wm_router #(
           if (is_cfg && xy[wm_pkg::DirP]) cause = CauseConfig;
           else route = xy;
         end else if (mode == ModeStatic) begin
-          if (rx_q[c*NumDirs+i] && (tx_q[c*NumDirs +: NumDirs] != '0)) begin
-            route = tx_q[c*NumDirs +: NumDirs];
-          end else begin
-            cause = CauseNoRoute;
-          end
+          if (rx_q[c*NumDirs+i] && (tx != '0)) route = tx;
+          else cause = CauseNoRoute;
         end else begin
           cause = CauseUnconfigured;
         end
@@ -184,16 +220,20 @@ module wm_router #(
           route = '0;
           cause = CauseOffEdge;
         end
+        cnt   = cnt_q[(i*NumColors+c)*CntWidth +: CntWidth];
+        sent  = sent_q[(i*NumColors+c)*NumDirs +: NumDirs];
+        valid = (cnt != '0);
+        q_valid[i*NumColors+c]                      = valid;
+        q_full[i*NumColors+c]                       = (32'(cnt) == QueueDepth);
+        q_sink[i*NumColors+c]                       = valid && (cause != CauseRoute);
+        q_route[(i*NumColors+c)*NumDirs +: NumDirs] = route;
+        q_want[(i*NumColors+c)*NumDirs +: NumDirs]  = valid ? (route & ~sent) : '0;
+        q_cause[(i*NumColors+c)*3 +: 3]             = cause;
       end
-
-      assign q_route[Q*NumDirs +: NumDirs] = route;
-      assign q_cause[Q*3 +: 3]             = cause;
-      assign q_sink[Q]                     = q_valid[Q] && (cause != CauseRoute);
-      assign q_want[Q*NumDirs +: NumDirs]  = q_valid[Q] ? (route & ~sent_q[Q*NumDirs +: NumDirs])
-                                                        : '0;
-      assign busy_o[Q]                     = q_valid[Q];
     end
   end
+
+  assign busy_o = q_valid;
 
   // ---------------------------------------------------------------------------------------------
   // Output arbitration: per output, round-robin over every (input, color) queue whose head wants
@@ -233,29 +273,26 @@ module wm_router #(
                                                     WWidth];
 
     if (o != wm_pkg::DirP) begin : gen_credit
-      logic [NumColors-1:0] cnt_err;
-      logic [NumColors-1:0] gnt_color;  // color of the grant, one-hot
+      logic [NumColors-1:0]          gnt_color;  // color of the grant, one-hot
+      logic [NumColors*CntWidth-1:0] unused_count;
       always_comb begin
         gnt_color = '0;
         for (int unsigned q = 0; q < NumQueues; q++) begin
           if (gnt[o*NumQueues+q]) gnt_color[q % NumColors] = 1'b1;
         end
       end
-      for (genvar c = 0; c < NumColors; c++) begin : gen_color
-        logic [CntWidth-1:0] unused_count;
-        wm_credit_cnt #(
-          .Max(QueueDepth)
-        ) u_credit (
-          .clk_i,
-          .rst_ni,
-          .inc_i  (out_credit_i[o*NumColors+c]),
-          .dec_i  (gnt_color[c]),
-          .avail_o(credit_ok[o*NumColors+c]),
-          .count_o(unused_count),
-          .err_o  (cnt_err[c])
-        );
-      end
-      assign credit_err[o] = |cnt_err;
+      wm_credit_cnt #(
+        .N  (NumColors),
+        .Max(QueueDepth)
+      ) u_credit (
+        .clk_i,
+        .rst_ni,
+        .inc_i  (out_credit_i[o*NumColors +: NumColors]),
+        .dec_i  (gnt_color),
+        .avail_o(credit_ok[o*NumColors +: NumColors]),
+        .count_o(unused_count),
+        .err_o  (credit_err[o])
+      );
     end
   end
 
@@ -364,6 +401,9 @@ module wm_router #(
       err_q         <= '0;
       drops_q       <= '0;
       sent_q        <= '0;
+      wptr_q        <= '0;
+      rptr_q        <= '0;
+      cnt_q         <= '0;
       out_valid_q   <= '0;
       out_wavelet_q <= '0;
     end else begin
@@ -373,6 +413,9 @@ module wm_router #(
       err_q         <= err_d;
       drops_q       <= drops_d;
       sent_q        <= sent_d;
+      wptr_q        <= wptr_d;
+      rptr_q        <= rptr_d;
+      cnt_q         <= cnt_d;
       out_valid_q   <= gnt_valid;
       out_wavelet_q <= gnt_wavelet;
     end
@@ -409,8 +452,8 @@ module wm_router #(
 
   always_comb begin
     in_credit_o                                          = credit_q;
-    in_credit_o[wm_pkg::DirP*NumColors +: NumColors]     = q_wready[wm_pkg::DirP*NumColors +:
-                                                                    NumColors];
+    in_credit_o[wm_pkg::DirP*NumColors +: NumColors]     = ~q_full[wm_pkg::DirP*NumColors +:
+                                                                   NumColors];
     out_valid_o                                          = link_valid;
     out_wavelet_o                                        = link_wavelet;
     out_valid_o[wm_pkg::DirP]                            = gnt_valid[wm_pkg::DirP];
