@@ -3,6 +3,10 @@
 // float decoder in the mapping's order, under several interleavings.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <string>
+
 #include "mesh_fixture.hpp"
 #include "wm/sw/mapper/decoder.hpp"
 #include "wm/sw/mapper/partition.hpp"
@@ -51,10 +55,84 @@ BOOST_AUTO_TEST_CASE(default_model_4x4) {
   BOOST_TEST(a == b);
 }
 
-BOOST_AUTO_TEST_CASE(default_model_4x2_and_1x1) {
+BOOST_AUTO_TEST_CASE(default_model_non_square) {
   const auto w = model::builtin_model();
-  (void)check_decode(w, 4, 2, {3, 9}, 2, 3);
-  (void)check_decode(w, 2, 3, {3}, 2, 4);
+  (void)check_decode(w, 5, 4, {3, 9}, 2, 3);
+}
+
+model::Weights small_model(int dim, int hidden, int heads, int kv_heads, int vocab, bool shared) {
+  model::GenParams p;
+  p.config.dim = dim;
+  p.config.hidden_dim = hidden;
+  p.config.n_layers = 2;
+  p.config.n_heads = heads;
+  p.config.n_kv_heads = kv_heads;
+  p.config.vocab_size = vocab;
+  p.config.seq_len = 16;
+  p.config.shared_classifier = shared;
+  return model::generate(p);
+}
+
+// GQA (3 query heads per kv head) and MQA, with dims no mesh side divides.
+BOOST_AUTO_TEST_CASE(gqa_and_ragged_dims) {
+  const auto gqa = small_model(48, 100, 6, 2, 97, false);
+  (void)check_decode(gqa, 4, 3, {5, 1}, 2, 5);
+  (void)check_decode(gqa, 5, 3, {5}, 2, 6);
+  const auto mqa = small_model(40, 70, 4, 1, 50, true);
+  (void)check_decode(mqa, 3, 3, {2, 4, 6}, 1, 7);
+}
+
+BOOST_AUTO_TEST_CASE(single_pe_and_single_row) {
+  const auto w = small_model(16, 24, 2, 2, 20, false);
+  (void)check_decode(w, 1, 1, {1, 2}, 2, 8);
+  (void)check_decode(w, 4, 1, {1, 2}, 2, 9);
+  (void)check_decode(w, 1, 3, {1, 2}, 2, 10);
+}
+
+BOOST_AUTO_TEST_CASE(does_not_fit) {
+  const auto w = model::builtin_model();
+  const auto expect = [&](int width, int height, mp::MeshShape shape, int positions,
+                          const std::string& resource) {
+    shape.width = width;
+    shape.height = height;
+    try {
+      const mp::MeshDecoder d(w, shape, {positions});
+      BOOST_FAIL("expected DoesNotFit(" << resource << ")");
+    } catch (const mp::DoesNotFit& e) {
+      BOOST_TEST(e.resource() == resource, e.what());
+    }
+  };
+  expect(4, 2, {}, 8, "SRAM words per PE");  // 115200 weight words > 8 x 12288
+  expect(4, 4, {}, 64, "SRAM words per PE");  // the full 64-position KV cache on (0, 0)
+  expect(4, 4, {4, 4, 12288, 5}, 8, "colors");
+  expect(4, 4, {}, 65, "positions");
+}
+
+// The mesh's logits stay within the stated tolerance of llama2.c's math in double.
+BOOST_AUTO_TEST_CASE(tolerance_to_double) {
+  const auto w = model::builtin_model();
+  const mp::MeshDecoder dec(w, {4, 4}, {6});
+  model::FloatDecoder golden(w, dec.order());
+  model::ReferenceDecoder ref(w);
+  model::FloatDecoder plain(w);  // llama2.c's left-to-right sums: not the mesh's order
+  int differ = 0;
+  double worst = 0;
+  int token = 1;
+  for (int pos = 0; pos < 6; ++pos) {
+    const auto f = golden.forward(token, pos);
+    const auto d = ref.forward(token, pos);
+    const auto p = plain.forward(token, pos);
+    for (std::size_t i = 0; i < f.size(); ++i) differ += fp::to_bits(f[i]) != fp::to_bits(p[i]);
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      worst = std::max(worst, std::abs(static_cast<double>(f[i]) - d[i]));
+    }
+    BOOST_TEST(model::argmax(f) == model::argmax(d));
+    token = model::argmax(f);
+  }
+  BOOST_TEST_MESSAGE("max |mesh - double| over 6 tokens: " << worst);
+  BOOST_TEST(worst <= 5e-5 * w.config.n_layers);
+  // The order is visible in the bits, so the bit-exact tests above do test the mapping's order.
+  BOOST_TEST(differ > 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
