@@ -42,7 +42,7 @@ regress: build ## nightly: every test over many seeds, coverage, performance his
 	 else echo "regress: arrives with issue #6; nothing to do yet"; fi
 
 bench: build ## benchmarks; figures printed and written as JSON under build/bench/
-	@mkdir -p $(BUILD)/bench && cd $(BUILD) && ctest -L bench -V -j 1 | grep -E '^[0-9]+: ' | sed -E 's/^[0-9]+: //'
+	@set -o pipefail; mkdir -p $(BUILD)/bench && cd $(BUILD) && ctest -L bench -V -j 1 | grep -E '^[0-9]+: ' | sed -E 's/^[0-9]+: //'
 
 clean: ## remove build/
 	@rm -rf $(BUILD)
