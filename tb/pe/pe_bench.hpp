@@ -1,8 +1,8 @@
 // Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Drives wm_nonsynth_pe_tb_top: loads memory through the backdoor, plays the router on the
+// Drives wm_nonsynth_pe_tb_top: loads and reads the SRAM through the backdoor, plays the router on the
 // ramp (wavelets in per color as the PE is ready, wavelets out with random backpressure),
-// refuses SRAM grants at random, runs until the PE halts and counts its activity. Everything
+// withholds SRAM requests at random, runs until the PE halts and counts its activity. Everything
 // the PE does is observed at the falling edge, between two rising edges.
 
 #include <Vwm_nonsynth_pe_tb_top.h>
@@ -56,6 +56,7 @@ class PeBench {
   harness::Task<> reset() {
     dut_.rst_ni = 0;
     dut_.bd_we_i = 0;
+    dut_.bd_re_i = 0;
     dut_.deny_i = 0;
     dut_.rx_valid_i = 0;
     dut_.tx_ready_i = 0xFF;
@@ -86,15 +87,18 @@ class PeBench {
     co_await load(prog.image.words);
   }
 
-  /// Reads words through the backdoor, one per cycle.
+  /// Reads words through the backdoor (SRAM read port 0), one per cycle.
   harness::Task<std::vector<std::uint32_t>> read(std::uint32_t base, std::size_t n) {
     std::vector<std::uint32_t> out(n);
     for (std::size_t i = 0; i < n; ++i) {
+      dut_.bd_re_i = 1;
       dut_.bd_addr_i = static_cast<std::uint16_t>(base + i);
+      co_await harness::RisingEdge(dut_.clk_i);
       co_await harness::ReadOnly();
       out[i] = dut_.bd_rdata_o;
       co_await harness::FallingEdge(dut_.clk_i);
     }
+    dut_.bd_re_i = 0;
     co_return out;
   }
 

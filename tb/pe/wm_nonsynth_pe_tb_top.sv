@@ -1,20 +1,23 @@
 // Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
-/// Testbench top for the PE alone: wm_pe, a behavioural SRAM with the bank rules of
-/// wm_sram_bank as the PE expects them (8 word-interleaved banks, 2 reads + 1 write per cycle
-/// to distinct banks, the write first, then read port 0, then read port 1; data a cycle after
-/// the grant), a backdoor to load and inspect memory, grant-denial inputs for random stalls,
-/// and the ramp wired straight to ports (the C++ test plays the router).
+/// Testbench top for the PE alone: wm_pe on the real tile SRAM (wm_sram_bank: 8 word-
+/// interleaved single-ported banks, 2 read ports + 1 write port, conflicts stall), a backdoor
+/// that borrows the SRAM's write port and read port 0 while the PE is not running, request
+/// masks for random stalls, and the ramp wired straight to ports (the C++ test plays the
+/// router).
 module wm_nonsynth_pe_tb_top #(
   parameter int unsigned NumColors = 8,     /// colors of the router
   parameter int unsigned MemWords  = 12288  /// SRAM words
 ) (
   input  logic                            clk_i,
   input  logic                            rst_ni,
-  input  logic                            bd_we_i,      /// backdoor write (PE must be idle)
-  input  logic [15:0]                     bd_addr_i,    /// backdoor address
-  input  logic [31:0]                     bd_wdata_i,   /// backdoor write data
-  output logic [31:0]                     bd_rdata_o,   /// mem[bd_addr_i], combinational
-  /// Refuse these grants this cycle ([0] read port 0, [1] read port 1, [2] write): stalls.
+  /// Backdoor (only while the PE is idle): write, or read with the data a cycle later.
+  input  logic                            bd_we_i,
+  input  logic                            bd_re_i,
+  input  logic [15:0]                     bd_addr_i,
+  input  logic [31:0]                     bd_wdata_i,
+  output logic [31:0]                     bd_rdata_o,   /// read port 0's data
+  /// Withhold these requests of the PE this cycle ([0] read port 0, [1] read port 1, [2]
+  /// write), as if they lost to a conflict: random stalls.
   input  logic [2:0]                      deny_i,
   input  logic                            rx_valid_i,   /// ramp: the router offers a wavelet
   input  logic [wm_pkg::WaveletWidth-1:0] rx_wavelet_i,
@@ -36,55 +39,57 @@ module wm_nonsynth_pe_tb_top #(
   output logic                            act_mac_o,
   output logic [31:0]                     bank_conflicts_o  /// grants refused by bank rules
 );
-  logic [1:0]       rreq;
-  logic             rgnt0, rgnt1;
-  logic [2*16-1:0]  raddr;
-  logic [15:0]      raddr0, raddr1;
-  logic [31:0]      rdata0_q, rdata1_q;
-  logic             wreq, wgnt;
-  logic [15:0]      waddr;
-  logic [31:0]      wdata;
-  logic [31:0]      mem [MemWords];
-  logic [31:0]      conflicts_q;
+  logic [1:0]      rreq, rgnt, sram_rreq;
+  logic [2*16-1:0] raddr, sram_raddr;
+  logic [2*32-1:0] rdata;
+  logic [1:0]      rd_err, unused_valid, unused_corr, unused_uncorr;
+  logic            wreq, wgnt, sram_wreq, wr_err, unused_err;
+  logic [15:0]     waddr, sram_waddr;
+  logic [31:0]     wdata, sram_wdata, conflicts_q;
+  logic [15:0]     unused_corr_cnt, unused_uncorr_cnt;
+  logic            unused_inj_gnt;
+  logic            bd;
 
   wm_pe #(.NumColors(NumColors), .MemWords(MemWords)) u_pe (
     .clk_i, .rst_ni,
-    .mem_rreq_o(rreq), .mem_raddr_o(raddr), .mem_rgnt_i({rgnt1, rgnt0}),
-    .mem_rdata_i({rdata1_q, rdata0_q}),
-    .mem_wreq_o(wreq), .mem_waddr_o(waddr), .mem_wdata_o(wdata), .mem_wgnt_i(wgnt),
-    .mem_err_i(1'b0),
+    .mem_rreq_o(rreq), .mem_raddr_o(raddr), .mem_rgnt_i(rgnt & ~deny_i[1:0] & ~{1'b0, bd}),
+    .mem_rdata_i(rdata),
+    .mem_wreq_o(wreq), .mem_waddr_o(waddr), .mem_wdata_o(wdata),
+    .mem_wgnt_i(wgnt && !deny_i[2] && !bd), .mem_err_i(|rd_err || wr_err),
     .rx_valid_i, .rx_wavelet_i, .rx_ready_o, .tx_valid_o, .tx_wavelet_o, .tx_ready_i,
     .halted_o, .err_code_o, .err_pc_o, .busy_o,
     .act_task_start_o, .act_start_data_o, .act_start_wv_o, .act_running_o, .act_task_o,
     .act_retire_o, .act_elem_o, .act_mac_o
   );
 
-  // Bank rules: one access per bank per cycle; the write first, then port 0, then port 1.
-  logic bank_conflict0, bank_conflict1;
-  assign raddr0         = raddr[0 +: 16];
-  assign raddr1         = raddr[16 +: 16];
-  assign wgnt           = wreq && !deny_i[2];
-  assign bank_conflict0 = wgnt && waddr[2:0] == raddr0[2:0];
-  assign rgnt0          = rreq[0] && !deny_i[0] && !bank_conflict0;
-  assign bank_conflict1 = (wgnt && waddr[2:0] == raddr1[2:0])
-                          || (rgnt0 && raddr0[2:0] == raddr1[2:0]);
-  assign rgnt1          = rreq[1] && !deny_i[1] && !bank_conflict1;
+  // The backdoor takes the write port and read port 0; the PE's requests are withheld by
+  // deny_i (and while the backdoor is in use) before they reach the SRAM.
+  assign bd         = bd_we_i || bd_re_i;
+  assign sram_rreq  = bd ? {rreq[1] && !deny_i[1], bd_re_i} : rreq & ~deny_i[1:0];
+  assign sram_raddr = bd ? {raddr[16 +: 16], bd_addr_i} : raddr;
+  assign sram_wreq  = bd ? bd_we_i : wreq && !deny_i[2];
+  assign sram_waddr = bd ? bd_addr_i : waddr;
+  assign sram_wdata = bd ? bd_wdata_i : wdata;
+  assign bd_rdata_o = rdata[0 +: 32];
 
-  localparam int unsigned AW = $clog2(MemWords);
-  always_ff @(posedge clk_i) begin
-    if (rgnt0) rdata0_q <= (32'(raddr0) < MemWords) ? mem[raddr0[AW-1:0]] : 32'hDEAD_BEEF;
-    if (rgnt1) rdata1_q <= (32'(raddr1) < MemWords) ? mem[raddr1[AW-1:0]] : 32'hDEAD_BEEF;
-    if (wgnt && 32'(waddr) < MemWords) mem[waddr[AW-1:0]] <= wdata;
-    if (bd_we_i && 32'(bd_addr_i) < MemWords) mem[bd_addr_i[AW-1:0]] <= bd_wdata_i;
-  end
+  wm_sram_bank #(.SizeBytes(MemWords * 4), .NumBanks(8), .NumReadPorts(2)) u_sram (
+    .clk_i, .rst_ni,
+    .rd_req_i(sram_rreq), .rd_addr_i(sram_raddr), .rd_gnt_o(rgnt), .rd_valid_o(unused_valid),
+    .rd_data_o(rdata), .rd_err_o(rd_err), .rd_ecc_corr_o(unused_corr),
+    .rd_ecc_uncorr_o(unused_uncorr),
+    .wr_req_i(sram_wreq), .wr_addr_i(sram_waddr), .wr_data_i(sram_wdata), .wr_gnt_o(wgnt),
+    .wr_err_o(wr_err), .err_o(unused_err), .err_clear_i(1'b0),
+    .ecc_corr_cnt_o(unused_corr_cnt), .ecc_uncorr_cnt_o(unused_uncorr_cnt),
+    .ecc_cnt_clear_i(1'b0), .inj_req_i(1'b0), .inj_addr_i('0), .inj_mask_i('0),
+    .inj_gnt_o(unused_inj_gnt)
+  );
 
+  // Reads the SRAM refused for a bank conflict (not the ones withheld on purpose).
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) conflicts_q <= '0;
-    else conflicts_q <= conflicts_q + 32'(rreq[0] && bank_conflict0)
-                        + 32'(rreq[1] && bank_conflict1);
+    else if (!bd) conflicts_q <= conflicts_q + 32'(sram_rreq[0] && !rgnt[0])
+                                 + 32'(sram_rreq[1] && !rgnt[1]);
   end
   assign bank_conflicts_o = conflicts_q;
-
-  assign bd_rdata_o = (32'(bd_addr_i) < MemWords) ? mem[bd_addr_i[AW-1:0]] : '0;
 
 endmodule
