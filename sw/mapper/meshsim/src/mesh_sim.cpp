@@ -272,28 +272,32 @@ std::vector<Wavelet> MeshSim::run(std::uint64_t max_moves) {
         throw MeshError("meshsim: move limit reached (livelock?)");
       continue;
     }
-    // Nothing moves: a finished run leaves no wavelet anywhere and no task running. A stuck
-    // one is reported with every waiting task, to show the cycle of waits.
+    // Nothing moves: a finished run leaves no wavelet anywhere and no task
+    // running. A stuck one is reported with every waiting task, to show the
+    // cycle of waits.
     std::string stuck;
     for (std::size_t t = 0; t < tiles_.size(); ++t) {
-      const Tile& tile = tiles_[t];
+      const Tile &tile = tiles_[t];
       const int x = static_cast<int>(t) % width_;
       const int y = static_cast<int>(t) / width_;
       for (std::size_t q = 0; q < tile.queues.size(); ++q) {
         if (!tile.queues[q].q.empty()) {
-          stuck += fmt::format(" [tile ({}, {}) input {} color {}: {} wavelets queued]", x, y,
-                               kPortName.at(q / opt_.num_colors), q % opt_.num_colors,
-                               tile.queues[q].q.size());
+          stuck += fmt::format(
+              " [tile ({}, {}) input {} color {}: {} wavelets queued]", x, y,
+              kPortName.at(q / opt_.num_colors), q % opt_.num_colors,
+              tile.queues[q].q.size());
         }
       }
       if (tile.pe.running()) {
-        stuck += fmt::format(" [tile ({}, {}) task {} waits at pc {:#06x}]", x, y,
-                             tile.pe.current_task().value_or(99), tile.pe.pc());
+        stuck +=
+            fmt::format(" [tile ({}, {}) task {} waits at pc {:#06x}]", x, y,
+                        tile.pe.current_task().value_or(99), tile.pe.pc());
       }
       for (unsigned c = 0; c < opt_.num_colors; ++c) {
         if (tile.pe.input_size(c) != 0) {
-          stuck += fmt::format(" [tile ({}, {}): {} wavelets of color {} never taken]", x, y,
-                               tile.pe.input_size(c), c);
+          stuck += fmt::format(
+              " [tile ({}, {}): {} wavelets of color {} never taken]", x, y,
+              tile.pe.input_size(c), c);
         }
       }
     }

@@ -24,15 +24,19 @@ public:
   void comment(const std::string &c) { text_ += "; " + c + '\n'; }
 
   void li(unsigned r, std::uint32_t v) { op("li r{}, {:#x}", r, v); }
-  /// d = MEM walk base, len0, stride0 (then len1 rows of stride1 when len1 != 1).
-  void mem(unsigned d, std::uint32_t base, std::uint32_t len0, std::int32_t stride0 = 1,
-           std::uint32_t len1 = 1, std::int32_t stride1 = 0) {
+  /// d = MEM walk base, len0, stride0 (then len1 rows of stride1 when len1 !=
+  /// 1).
+  void mem(unsigned d, std::uint32_t base, std::uint32_t len0,
+           std::int32_t stride0 = 1, std::uint32_t len1 = 1,
+           std::int32_t stride1 = 0) {
     li(1, base);
     mem_r(d, 1, len0, stride0, len1, stride1);
   }
-  /// The same with the base in register `rbase` (an address computed at run time).
-  void mem_r(unsigned d, unsigned rbase, std::uint32_t len0, std::int32_t stride0 = 1,
-             std::uint32_t len1 = 1, std::int32_t stride1 = 0) {
+  /// The same with the base in register `rbase` (an address computed at run
+  /// time).
+  void mem_r(unsigned d, unsigned rbase, std::uint32_t len0,
+             std::int32_t stride0 = 1, std::uint32_t len1 = 1,
+             std::int32_t stride1 = 0) {
     li(2, len0);
     li(3, static_cast<std::uint32_t>(stride0) & 0xFFFFu);
     op("dsdm d{}, r{}, r2, r3", d, rbase);
@@ -42,7 +46,8 @@ public:
       op("dsd2 d{}, r2, r3", d);
     }
   }
-  /// d = MEM walk base, stride 1, with its length in register `rlen` (e.g. the positions).
+  /// d = MEM walk base, stride 1, with its length in register `rlen` (e.g. the
+  /// positions).
   void mem_len_r(unsigned d, std::uint32_t base, unsigned rlen) {
     li(1, base);
     li(3, 1);

@@ -1,14 +1,16 @@
 // Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The whole llama decode mapped onto a W x H mesh (docs/mapping.md, "Decode"): every GEMV is a
-// MeshGEMV over all PEs (input broadcast from PE (0, 0) on a multicast color, partials
-// chain-reduced along the mesh rows, rows gathered up column 0 back to (0, 0)); PE (0, 0)
-// also holds the residual stream, the KV cache and the RoPE table and runs the element-wise
-// phases (RMSNorm, RoPE, attention per head with GQA, SwiGLU, residuals), then streams the
-// logits to the host.
+// The whole llama decode mapped onto a W x H mesh (docs/mapping.md, "Decode"):
+// every GEMV is a MeshGEMV over all PEs (input broadcast from PE (0, 0) on a
+// multicast color, partials chain-reduced along the mesh rows, rows gathered up
+// column 0 back to (0, 0)); PE (0, 0) also holds the residual stream, the KV
+// cache and the RoPE table and runs the element-wise phases (RMSNorm, RoPE,
+// attention per head with GQA, SwiGLU, residuals), then streams the logits to
+// the host.
 
 #include <cstdint>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "wm/sw/mapper/gemv.hpp"
@@ -18,56 +20,65 @@
 
 namespace wm::sw::mapper {
 
-inline constexpr std::uint8_t kBroadcastColor = 5;  ///< static multicast from PE (0, 0)
+inline constexpr std::uint8_t kBroadcastColor =
+    5; ///< static multicast from PE (0, 0)
 
 struct DecodeOptions {
   /// Positions the KV cache and RoPE table hold; 0 means the model's seq_len.
   int max_positions = 0;
 };
 
-/// The golden model's sum orders for this mapping: GEMV rows split over the mesh columns and
-/// chain-reduced to column 0 (mesh_sum_order); every other sum left to right on PE (0, 0).
+/// The golden model's sum orders for this mapping: GEMV rows split over the
+/// mesh columns and chain-reduced to column 0 (mesh_sum_order); every other sum
+/// left to right on PE (0, 0).
 class MeshOrderPolicy final : public model::OrderPolicy {
- public:
+public:
   explicit MeshOrderPolicy(int width) : width_(width) {}
-  [[nodiscard]] const model::SumOrder& order(const model::SumSite& site,
+  [[nodiscard]] const model::SumOrder &order(const model::SumSite &site,
                                              std::int64_t n) const override;
 
- private:
+private:
   int width_;
   model::SumOrder sequential_ = model::SumOrder::sequential();
-  mutable std::map<std::int64_t, model::SumOrder> gemv_;  // one per length, built on first use
+  mutable std::map<std::int64_t, model::SumOrder>
+      gemv_; // one per length, built on first use
 };
 
 class MeshDecoder {
- public:
-  /// Maps `w` (borrowed: must outlive this) onto `shape`; throws DoesNotFit naming the
-  /// resource (SRAM words per PE, colors, positions) and the tile.
-  MeshDecoder(const model::Weights& w, const MeshShape& shape, const DecodeOptions& opt = {});
+public:
+  /// Maps `w` (borrowed: must outlive this) onto `shape`; throws DoesNotFit
+  /// naming the resource (SRAM words per PE, colors, positions) and the tile.
+  MeshDecoder(const model::Weights &w, const MeshShape &shape,
+              const DecodeOptions &opt = {});
 
-  [[nodiscard]] const MeshProgram& program() const { return program_; }
-  /// One token: LOAD the embedding of `token` and `pos` into PE (0, 0), ACTIVATE every PE; the
-  /// output is the vocab_size logits. Positions run 0, 1, 2, ... as for FloatDecoder.
+  [[nodiscard]] const MeshProgram &program() const { return program_; }
+  /// One token: LOAD the embedding of `token` and `pos` into PE (0, 0),
+  /// ACTIVATE every PE; the output is the vocab_size logits. Positions run 0,
+  /// 1, 2, ... as for FloatDecoder.
   [[nodiscard]] HostStep step(int token, int pos) const;
-  [[nodiscard]] const model::OrderPolicy& order() const { return order_; }
+  [[nodiscard]] const model::OrderPolicy &order() const { return order_; }
   [[nodiscard]] int max_positions() const { return positions_; }
 
-  /// Per-phase cycle estimate of one token at `pos` (docs/mapping.md, "Cycle estimate").
+  /// Per-phase cycle estimate of one token at `pos` (docs/mapping.md, "Cycle
+  /// estimate"): rms_att, qkv, rope, attention, wo, rms_ffn, ffn per layer,
+  /// then rms_final and classifier. Every phase runs after the previous one
+  /// ends (the programs are synchronous), so the token's estimate is the sum.
   struct Phase {
     std::string name;
-    int layer;  ///< -1 for the final norm and the classifier
+    int layer; ///< -1 for the final norm and the classifier
     PhaseEstimate cycles;
   };
   [[nodiscard]] std::vector<Phase> estimate(int pos, int hop_latency = 2) const;
 
- private:
-  const model::Weights& w_;
+private:
+  const model::Weights &w_;
   MeshShape shape_;
   int positions_;
   MeshOrderPolicy order_;
-  std::uint32_t x_addr_ = 0;    ///< residual stream at (0, 0): the embedding is loaded here
-  std::uint32_t pos_addr_ = 0;  ///< the position word at (0, 0)
+  std::uint32_t x_addr_ =
+      0; ///< residual stream at (0, 0): the embedding is loaded here
+  std::uint32_t pos_addr_ = 0; ///< the position word at (0, 0)
   MeshProgram program_;
 };
 
-}  // namespace wm::sw::mapper
+} // namespace wm::sw::mapper
