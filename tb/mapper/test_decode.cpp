@@ -2,9 +2,8 @@
 // The whole decode on the functional mesh: every logit of every token bit-exact
 // against the float decoder in the mapping's order, under several
 // interleavings.
-#include <boost/test/unit_test.hpp>
-
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <string>
 
@@ -23,20 +22,19 @@ namespace model = wm::sw::model;
 
 /// Greedy decode of `prompt` + `n_new` tokens on the mesh and in the golden
 /// model; every logit must agree bit for bit. Returns the generated ids.
-std::vector<int> check_decode(const model::Weights &w, int width, int height,
-                              const std::vector<int> &prompt, int n_new,
-                              std::uint64_t seed) {
+std::vector<int> check_decode(const model::Weights& w, int width, int height,
+                              const std::vector<int>& prompt, int n_new, std::uint64_t seed,
+                              unsigned queue_depth = 4, unsigned max_burst = 8) {
   const int positions = static_cast<int>(prompt.size()) + n_new;
   const mp::MeshDecoder dec(w, {width, height}, {positions});
   model::FloatDecoder golden(w, dec.order());
-  auto sim = make_mesh(dec.program(), seed);
+  auto sim = make_mesh(dec.program(), seed, queue_depth, max_burst);
   std::vector<int> out;
   int token = prompt[0];
   for (int pos = 0; static_cast<int>(out.size()) < n_new; ++pos) {
     const auto mesh = run_step(sim, dec.step(token, pos));
     const auto want = golden.forward(token, pos);
-    BOOST_TEST_CONTEXT("mesh " << width << "x" << height << " seed " << seed
-                               << " pos " << pos) {
+    BOOST_TEST_CONTEXT("mesh " << width << "x" << height << " seed " << seed << " pos " << pos) {
       require_bits(mesh, want, "logit");
     }
     if (pos + 1 < static_cast<int>(prompt.size())) {
@@ -54,7 +52,7 @@ BOOST_AUTO_TEST_SUITE(decode)
 BOOST_AUTO_TEST_CASE(default_model_4x4) {
   const auto w = model::builtin_model();
   const auto a = check_decode(w, 4, 4, {1, 7, 42}, 3, 1);
-  const auto b = check_decode(w, 4, 4, {1, 7, 42}, 3, 2);
+  const auto b = check_decode(w, 4, 4, {1, 7, 42}, 3, 2, 1, 1);  // tightest backpressure
   BOOST_TEST(a == b);
 }
 
@@ -63,8 +61,7 @@ BOOST_AUTO_TEST_CASE(default_model_non_square) {
   (void)check_decode(w, 5, 4, {3, 9}, 2, 3);
 }
 
-model::Weights small_model(int dim, int hidden, int heads, int kv_heads,
-                           int vocab, bool shared) {
+model::Weights small_model(int dim, int hidden, int heads, int kv_heads, int vocab, bool shared) {
   model::GenParams p;
   p.config.dim = dim;
   p.config.hidden_dim = hidden;
@@ -95,8 +92,8 @@ BOOST_AUTO_TEST_CASE(single_pe_and_single_row) {
 
 BOOST_AUTO_TEST_CASE(does_not_fit) {
   const auto w = model::builtin_model();
-  const auto expect = [&](int width, int height, mp::MeshShape shape,
-                          int positions, const std::string &resource) {
+  const auto expect = [&](int width, int height, mp::MeshShape shape, int positions,
+                          const std::string &resource) {
     shape.width = width;
     shape.height = height;
     try {
@@ -106,9 +103,9 @@ BOOST_AUTO_TEST_CASE(does_not_fit) {
       BOOST_TEST(e.resource() == resource, e.what());
     }
   };
-  expect(4, 2, {}, 8, "SRAM words per PE"); // 115200 weight words > 8 x 12288
+  expect(4, 2, {}, 8, "SRAM words per PE");  // 115200 weight words > 8 x 12288
   expect(4, 4, {}, 64,
-         "SRAM words per PE"); // the full 64-position KV cache on (0, 0)
+         "SRAM words per PE");  // the full 64-position KV cache on (0, 0)
   expect(4, 4, {4, 4, 12288, 5}, 8, "colors");
   expect(4, 4, {}, 65, "positions");
 }
@@ -120,8 +117,7 @@ BOOST_AUTO_TEST_CASE(tolerance_to_double) {
   const mp::MeshDecoder dec(w, {4, 4}, {6});
   model::FloatDecoder golden(w, dec.order());
   model::ReferenceDecoder ref(w);
-  model::FloatDecoder plain(
-      w); // llama2.c's left-to-right sums: not the mesh's order
+  model::FloatDecoder plain(w);  // llama2.c's left-to-right sums: not the mesh's order
   int differ = 0;
   double worst = 0;
   int token = 1;
@@ -129,8 +125,7 @@ BOOST_AUTO_TEST_CASE(tolerance_to_double) {
     const auto f = golden.forward(token, pos);
     const auto d = ref.forward(token, pos);
     const auto p = plain.forward(token, pos);
-    for (std::size_t i = 0; i < f.size(); ++i)
-      differ += fp::to_bits(f[i]) != fp::to_bits(p[i]);
+    for (std::size_t i = 0; i < f.size(); ++i) differ += fp::to_bits(f[i]) != fp::to_bits(p[i]);
     for (std::size_t i = 0; i < f.size(); ++i) {
       worst = std::max(worst, std::abs(static_cast<double>(f[i]) - d[i]));
     }
@@ -148,8 +143,7 @@ BOOST_AUTO_TEST_CASE(cycle_estimate) {
   const auto w = model::builtin_model();
   const auto total = [](const std::vector<mp::MeshDecoder::Phase> &ph) {
     std::int64_t t = 0;
-    for (const auto &p : ph)
-      t += p.cycles.total();
+    for (const auto &p : ph) t += p.cycles.total();
     return t;
   };
   // On one PE every GEMV is all compute: q, k, v are 3 * 64 * 64 element steps.
@@ -165,11 +159,9 @@ BOOST_AUTO_TEST_CASE(cycle_estimate) {
   const auto a = d.estimate(0);
   const auto b = d.estimate(7);
   BOOST_TEST(b[3].cycles.total() > a[3].cycles.total());
-  BOOST_TEST(total(b) - total(a) ==
-             2 * (b[3].cycles.total() - a[3].cycles.total()));
+  BOOST_TEST(total(b) - total(a) == 2 * (b[3].cycles.total() - a[3].cycles.total()));
   for (const auto &p : b) {
-    BOOST_TEST_MESSAGE(p.name << " L" << p.layer << ": compute "
-                              << p.cycles.compute << " network "
+    BOOST_TEST_MESSAGE(p.name << " L" << p.layer << ": compute " << p.cycles.compute << " network "
                               << p.cycles.network);
   }
   BOOST_TEST_MESSAGE("4x4, pos 7: " << total(b) << " cycles per token");
@@ -177,5 +169,5 @@ BOOST_AUTO_TEST_CASE(cycle_estimate) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-} // namespace
-} // namespace wm::tb::mapper
+}  // namespace
+}  // namespace wm::tb::mapper

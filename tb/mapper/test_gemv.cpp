@@ -24,7 +24,7 @@ void check_gemv(const Case &k, int seeds) {
   const mp::MeshGemv g(w, {k.width, k.height});
   for (int seed = 1; seed <= seeds; ++seed) {
     auto sim = make_mesh(g.program(), static_cast<std::uint64_t>(seed));
-    for (std::uint64_t t = 0; t < 2; ++t) { // the program runs again on a new x
+    for (std::uint64_t t = 0; t < 2; ++t) {  // the program runs again on a new x
       const auto x = test_vector(static_cast<std::size_t>(k.cols), 100 + t);
       const auto y = run_step(sim, g.step(x));
       require_bits(y, g.golden(x), "y");
@@ -59,11 +59,8 @@ BOOST_AUTO_TEST_CASE(order_matters) {
   for (int i = 0; i < 64; ++i) {
     float acc = 0.0F;
     for (int j = 0; j < 64; ++j)
-      acc = acc + w.row(i)[static_cast<std::size_t>(j)] *
-                      x[static_cast<std::size_t>(j)];
-    differ += fp::to_bits(acc) != fp::to_bits(mesh[static_cast<std::size_t>(i)])
-                  ? 1
-                  : 0;
+      acc = acc + w.row(i)[static_cast<std::size_t>(j)] * x[static_cast<std::size_t>(j)];
+    differ += fp::to_bits(acc) != fp::to_bits(mesh[static_cast<std::size_t>(i)]) ? 1 : 0;
   }
   BOOST_TEST(differ > 0);
 }
@@ -75,8 +72,7 @@ BOOST_AUTO_TEST_CASE(chain_order) {
   std::vector<float> scratch(4);
   // p0 + (p1 + (p2 + p3)) with p0 = 1e8+2 -> 1e8, p1 = 3, p2 = -1e8+1 -> -1e8,
   // p3 = 1
-  BOOST_TEST(model::ordered_sum(t, o, scratch) ==
-             (1e8F + (3.0F + (-1e8F + 1.0F))));
+  BOOST_TEST(model::ordered_sum(t, o, scratch) == (1e8F + (3.0F + (-1e8F + 1.0F))));
 }
 
 BOOST_AUTO_TEST_CASE(does_not_fit) {
@@ -87,9 +83,7 @@ BOOST_AUTO_TEST_CASE(does_not_fit) {
     BOOST_FAIL("a 150x150 block per PE cannot fit 12288 words");
   } catch (const mp::DoesNotFit &e) {
     BOOST_TEST(e.resource() == "SRAM words per PE");
-    BOOST_TEST(std::string(e.what()).find("tile (0, 0) needs") !=
-                   std::string::npos,
-               e.what());
+    BOOST_TEST(std::string(e.what()).find("tile (0, 0) needs") != std::string::npos, e.what());
   }
   BOOST_CHECK_NO_THROW(mp::MeshGemv(w, {4, 4}));
   BOOST_CHECK_THROW(mp::MeshGemv(w, {4, 4, 12288, 4}), mp::DoesNotFit);
@@ -97,5 +91,5 @@ BOOST_AUTO_TEST_CASE(does_not_fit) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-} // namespace
-} // namespace wm::tb::mapper
+}  // namespace
+}  // namespace wm::tb::mapper

@@ -29,29 +29,26 @@ BOOST_AUTO_TEST_CASE(addressed_load_and_static_multicast) {
     std::vector<mp::Wavelet> host;
     for (int y = 0; y < 2; ++y) {
       for (int x = 0; x < 3; ++x) {
-        host.push_back(
-            mp::config_wavelet({0, mp::RouteMode::addressed, 0, 0}, x, y, 0));
+        host.push_back(mp::config_wavelet({0, mp::RouteMode::addressed, 0, 0}, x, y, 0));
       }
     }
     // color 5: PE (1,1) -> W; (0,1) -> N; (0,0) -> host W.
-    host.push_back(mp::config_wavelet(
-        {5, mp::RouteMode::fixed, bit(Dir::p), bit(Dir::w)}, 1, 1, 0));
-    host.push_back(mp::config_wavelet(
-        {5, mp::RouteMode::fixed, bit(Dir::e), bit(Dir::n)}, 0, 1, 0));
-    host.push_back(mp::config_wavelet(
-        {5, mp::RouteMode::fixed, bit(Dir::s), bit(Dir::w)}, 0, 0, 0));
-    host.push_back(mp::config_wavelet(
-        {6, mp::RouteMode::fixed, bit(Dir::w), bit(Dir::p)}, 0, 0, 0));
-    const auto prog =
-        as::assemble("    li r1, 3\n    li r2, 0x100\n    li r3, 1\n"
-                     "    dsdm d0, r2, r1, r3\n    dsdfo d1, 5, r1, r0\n    "
-                     "fmov d1, d0\n    exit\n");
+    host.push_back(
+        mp::config_wavelet({5, mp::RouteMode::fixed, bit(Dir::p), bit(Dir::w)}, 1, 1, 0));
+    host.push_back(
+        mp::config_wavelet({5, mp::RouteMode::fixed, bit(Dir::e), bit(Dir::n)}, 0, 1, 0));
+    host.push_back(
+        mp::config_wavelet({5, mp::RouteMode::fixed, bit(Dir::s), bit(Dir::w)}, 0, 0, 0));
+    host.push_back(
+        mp::config_wavelet({6, mp::RouteMode::fixed, bit(Dir::w), bit(Dir::p)}, 0, 0, 0));
+    const auto prog = as::assemble(
+        "    li r1, 3\n    li r2, 0x100\n    li r3, 1\n"
+        "    dsdm d0, r2, r1, r3\n    dsdfo d1, 5, r1, r0\n    "
+        "fmov d1, d0\n    exit\n");
     std::vector<std::uint32_t> code;
-    for (const auto &[a, w] : prog.image.words)
-      code.push_back(w);
+    for (const auto &[a, w] : prog.image.words) code.push_back(w);
     mp::append_load(host, 1, 1, 0, 0, code);
-    const std::vector<std::uint32_t> data{fp::to_bits(1.5F), fp::to_bits(-2.0F),
-                                          fp::to_bits(3.0F)};
+    const std::vector<std::uint32_t> data{fp::to_bits(1.5F), fp::to_bits(-2.0F), fp::to_bits(3.0F)};
     mp::append_load(host, 1, 1, 0, 0x100, data);
     host.push_back(mp::activate_wavelet(1, 1, 0, 0));
     sim.host_send(host);
@@ -71,25 +68,21 @@ BOOST_AUTO_TEST_CASE(unconfigured_color_is_an_error) {
     (void)sim.run();
     BOOST_FAIL("an unconfigured color must not route");
   } catch (const ms::MeshError &e) {
-    BOOST_TEST(std::string(e.what()).find("unconfigured") != std::string::npos,
-               e.what());
+    BOOST_TEST(std::string(e.what()).find("unconfigured") != std::string::npos, e.what());
   }
 }
 
 BOOST_AUTO_TEST_CASE(off_edge_is_an_error) {
   ms::MeshSim sim(2, 1);
   std::vector<mp::Wavelet> host{
-      mp::config_wavelet({2, mp::RouteMode::fixed, bit(Dir::w), bit(Dir::n)}, 0,
-                         0, 0),
+      mp::config_wavelet({2, mp::RouteMode::fixed, bit(Dir::w), bit(Dir::n)}, 0, 0, 0),
       {7, 2, false, 0, 0}};
   sim.host_send(host);
   try {
     (void)sim.run();
     BOOST_FAIL("a route north of row 0 leaves the mesh");
   } catch (const ms::MeshError &e) {
-    BOOST_TEST(std::string(e.what()).find("off the mesh edge") !=
-                   std::string::npos,
-               e.what());
+    BOOST_TEST(std::string(e.what()).find("off the mesh edge") != std::string::npos, e.what());
   }
 }
 
@@ -97,25 +90,21 @@ BOOST_AUTO_TEST_CASE(static_route_echo_to_host) {
   // Host data on color 2 enters (0,0) from W and is multicast back to W: the
   // host gets it.
   ms::MeshSim sim(1, 1);
-  std::vector<mp::Wavelet> host{mp::config_wavelet(
-      {2, mp::RouteMode::fixed, bit(Dir::w), bit(Dir::w)}, 0, 0, 0)};
-  for (std::uint32_t i = 0; i < 10; ++i)
-    host.push_back({i, 2, false, 0, 0});
+  std::vector<mp::Wavelet> host{
+      mp::config_wavelet({2, mp::RouteMode::fixed, bit(Dir::w), bit(Dir::w)}, 0, 0, 0)};
+  for (std::uint32_t i = 0; i < 10; ++i) host.push_back({i, 2, false, 0, 0});
   sim.host_send(host);
   const auto out = sim.run();
   BOOST_TEST_REQUIRE(out.size() == 10u);
-  for (std::uint32_t i = 0; i < 10; ++i)
-    BOOST_TEST(out[i].data == i);
+  for (std::uint32_t i = 0; i < 10; ++i) BOOST_TEST(out[i].data == i);
 }
 
 BOOST_AUTO_TEST_CASE(stuck_task_is_a_deadlock) {
   ms::MeshSim sim(1, 1);
-  std::vector<mp::Wavelet> host{
-      mp::config_wavelet({0, mp::RouteMode::addressed, 0, 0}, 0, 0, 0)};
+  std::vector<mp::Wavelet> host{mp::config_wavelet({0, mp::RouteMode::addressed, 0, 0}, 0, 0, 0)};
   const auto prog = as::assemble("    recv r1, 3\n    exit\n");
   std::vector<std::uint32_t> code;
-  for (const auto &[a, w] : prog.image.words)
-    code.push_back(w);
+  for (const auto &[a, w] : prog.image.words) code.push_back(w);
   mp::append_load(host, 0, 0, 0, 0, code);
   host.push_back(mp::activate_wavelet(0, 0, 0, 0));
   sim.host_send(host);
@@ -123,12 +112,11 @@ BOOST_AUTO_TEST_CASE(stuck_task_is_a_deadlock) {
     (void)sim.run();
     BOOST_FAIL("recv on a color nobody sends must be reported");
   } catch (const ms::MeshError &e) {
-    BOOST_TEST(std::string(e.what()).find("deadlock") != std::string::npos,
-               e.what());
+    BOOST_TEST(std::string(e.what()).find("deadlock") != std::string::npos, e.what());
   }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
 
-} // namespace
-} // namespace wm::tb::mapper
+}  // namespace
+}  // namespace wm::tb::mapper

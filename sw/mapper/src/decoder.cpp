@@ -21,17 +21,13 @@ namespace wm::sw::mapper {
 
 namespace {
 
-constexpr float kRmsEps = 1e-5F; // FloatDecoder's
-constexpr std::array<const char *, 6> kLibFiles = {
-    "exp.s", "recip.s", "rsqrt.s", "silu.s", "softmax.s", "rope.s"};
+constexpr float kRmsEps = 1e-5F;  // FloatDecoder's
+constexpr std::array<const char *, 6> kLibFiles = {"exp.s",  "recip.s",   "rsqrt.s",
+                                                   "silu.s", "softmax.s", "rope.s"};
 constexpr unsigned kNeededColors = 6;
 
-std::uint8_t reduce_color(int c) {
-  return c % 2 == 0 ? color::reduce0 : color::reduce1;
-}
-std::uint8_t gather_color(int r) {
-  return r % 2 == 0 ? color::gather0 : color::gather1;
-}
+std::uint8_t reduce_color(int c) { return c % 2 == 0 ? color::reduce0 : color::reduce1; }
+std::uint8_t gather_color(int r) { return r % 2 == 0 ? color::gather0 : color::gather1; }
 std::uint32_t u32(std::int64_t v) { return static_cast<std::uint32_t>(v); }
 std::uint32_t bits(float f) { return fp::to_bits(f); }
 
@@ -40,8 +36,8 @@ struct Gemv {
   model::Stage stage;
   int layer;
   model::MatrixView m;
-  std::vector<std::int64_t> rb; ///< row bounds over mesh rows
-  std::vector<std::int64_t> cb; ///< column bounds over mesh columns
+  std::vector<std::int64_t> rb;  ///< row bounds over mesh rows
+  std::vector<std::int64_t> cb;  ///< column bounds over mesh columns
 };
 
 /// GEMV output rows over the mesh rows: row 0, whose PE (0, 0) also runs every
@@ -49,8 +45,7 @@ struct Gemv {
 /// kRowShare of the other rows.
 constexpr std::int64_t kRowShare = 4;
 std::vector<std::int64_t> row_bounds(std::int64_t n, int height) {
-  if (height == 1)
-    return split_bounds(n, 1);
+  if (height == 1) return split_bounds(n, 1);
   const std::int64_t total = 1 + kRowShare * (height - 1);
   std::vector<std::int64_t> b{0};
   for (int r = 1; r <= height; ++r) {
@@ -62,8 +57,7 @@ std::vector<std::int64_t> row_bounds(std::int64_t n, int height) {
 std::vector<Gemv> decode_gemvs(const model::Weights &w, int width, int height) {
   std::vector<Gemv> g;
   const auto add = [&](model::Stage s, int l, const model::MatrixView &m) {
-    g.push_back(
-        {s, l, m, row_bounds(m.rows, height), split_bounds(m.cols, width)});
+    g.push_back({s, l, m, row_bounds(m.rows, height), split_bounds(m.cols, width)});
   };
   for (int l = 0; l < w.config.n_layers; ++l) {
     const model::LayerView L = w.layer(l);
@@ -81,7 +75,7 @@ std::vector<Gemv> decode_gemvs(const model::Weights &w, int width, int height) {
 
 /// Data of one tile, allocated upward from the end of its code.
 class Layout {
-public:
+ public:
   explicit Layout(std::uint32_t base) : next_(base) {}
   std::uint32_t alloc(std::int64_t words) {
     const std::uint32_t a = next_;
@@ -95,11 +89,9 @@ public:
     return a;
   }
   [[nodiscard]] std::uint32_t end() const { return next_; }
-  [[nodiscard]] const std::map<std::uint32_t, std::uint32_t> &data() const {
-    return data_;
-  }
+  [[nodiscard]] const std::map<std::uint32_t, std::uint32_t> &data() const { return data_; }
 
-private:
+ private:
   std::uint32_t next_;
   std::map<std::uint32_t, std::uint32_t> data_;
 };
@@ -114,9 +106,9 @@ struct Built {
 };
 
 class TileGen {
-public:
-  TileGen(const model::Weights &w, const std::vector<Gemv> &gemvs,
-          const MeshShape &s, int c, int r, int positions)
+ public:
+  TileGen(const model::Weights &w, const std::vector<Gemv> &gemvs, const MeshShape &s, int c, int r,
+          int positions)
       : w_(w), gemvs_(gemvs), s_(s), c_(c), r_(r), positions_(positions) {}
 
   Built build(std::uint32_t code_base) {
@@ -132,8 +124,7 @@ public:
       block.clear();
       for (std::int64_t i = g.rb[r_]; i < g.rb[r_ + 1]; ++i) {
         const auto row = g.m.row(i);
-        block.insert(block.end(), row.begin() + g.cb[c_],
-                     row.begin() + g.cb[c_ + 1]);
+        block.insert(block.end(), row.begin() + g.cb[c_], row.begin() + g.cb[c_ + 1]);
       }
       blocks.push_back(mem.put(block));
       max_rows = std::max(max_rows, g.rb[r_ + 1] - g.rb[r_]);
@@ -153,19 +144,17 @@ public:
     }
     b.image = assembler::assemble(sources(b.text), {s_.num_colors}).image;
     b.code_end = b.image.words.empty() ? 0 : b.image.words.rbegin()->first + 1;
-    for (const auto &[addr, word] : mem.data())
-      b.image.words[addr] = word;
+    for (const auto &[addr, word] : mem.data()) b.image.words[addr] = word;
     b.end = mem.end();
     return b;
   }
 
-private:
+ private:
   [[nodiscard]] bool coord() const { return c_ == 0 && r_ == 0; }
   [[nodiscard]] bool multi() const { return s_.width * s_.height > 1; }
 
   std::vector<assembler::Source> sources(const std::string &main) const {
-    std::vector<assembler::Source> src{
-        {fmt::format("decode_{}_{}.s", c_, r_), main}};
+    std::vector<assembler::Source> src{{fmt::format("decode_{}_{}.s", c_, r_), main}};
     if (coord()) {
       for (const char *f : kLibFiles) {
         const std::string path = std::string(WM_ASM_LIB_DIR) + "/" + f;
@@ -177,14 +166,13 @@ private:
 
   /// One MeshGEMV step of this tile. At (0, 0): broadcast the input at `src`,
   /// write the result at the address held in register `rdst`.
-  void gemv(AsmBuilder &a, const Gemv &g, std::uint32_t wblk, std::uint32_t src,
-            unsigned rdst) {
+  void gemv(AsmBuilder &a, const Gemv &g, std::uint32_t wblk, std::uint32_t src, unsigned rdst) {
     const auto K = u32(g.m.cols);
     const auto n = u32(g.rb[r_ + 1] - g.rb[r_]);
     const auto k = u32(g.cb[c_ + 1] - g.cb[c_]);
     const auto below = u32(g.m.rows - g.rb[r_ + 1]);
-    a.comment(fmt::format("{} layer {}: {} rows x {} cols here",
-                          model::stage_name(g.stage), g.layer, n, k));
+    a.comment(fmt::format("{} layer {}: {} rows x {} cols here", model::stage_name(g.stage),
+                          g.layer, n, k));
     std::uint32_t x = src;
     if (coord()) {
       if (multi()) {
@@ -211,7 +199,7 @@ private:
         a.mem(1, x, k, 1, n, 0);
         a.op("fdotv d2, d0, d1");
       } else {
-        a.op("fmov d2, r0"); // a padding column adds +0 to every row
+        a.op("fmov d2, r0");  // a padding column adds +0 to every row
       }
       if (s_.width > 1) {
         if (c_ == s_.width - 1) {
@@ -228,11 +216,9 @@ private:
         }
       }
     }
-    if (c_ != 0)
-      return;
+    if (c_ != 0) return;
     if (coord()) {
-      if (below == 0)
-        return;
+      if (below == 0) return;
       a.fin(4, gather_color(1), below);
       a.op("addi r1, r{}, {}", rdst, n);
       a.mem_r(5, 1, below);
@@ -250,8 +236,7 @@ private:
     }
   }
 
-  void rmsnorm(AsmBuilder &a, std::uint32_t x, std::uint32_t wn,
-               std::uint32_t out) {
+  void rmsnorm(AsmBuilder &a, std::uint32_t x, std::uint32_t wn, std::uint32_t out) {
     const auto dim = u32(w_.config.dim);
     a.comment("rmsnorm");
     a.li(4, 0);
@@ -268,15 +253,13 @@ private:
     a.op("fmul d1, d1, d2");
   }
 
-  void coordinator(AsmBuilder &a, Layout &mem,
-                   const std::vector<std::uint32_t> &blocks, Built &b) {
+  void coordinator(AsmBuilder &a, Layout &mem, const std::vector<std::uint32_t> &blocks, Built &b) {
     const model::Config &cfg = w_.config;
     const int hs = cfg.head_size();
     const int half = hs / 2;
     const int kv_dim = cfg.kv_dim();
     const std::int64_t P = positions_;
-    const std::int64_t tmp_len =
-        std::max<std::int64_t>({cfg.dim, cfg.hidden_dim, P});
+    const std::int64_t tmp_len = std::max<std::int64_t>({cfg.dim, cfg.hidden_dim, P});
     const std::uint32_t x = mem.alloc(cfg.dim);
     const std::uint32_t xb = mem.alloc(cfg.dim);
     const std::uint32_t xb2 = mem.alloc(cfg.dim);
@@ -286,8 +269,8 @@ private:
     const std::uint32_t sy = mem.alloc(cfg.hidden_dim);
     const std::uint32_t att = mem.alloc(P);
     const std::uint32_t logits = mem.alloc(cfg.vocab_size);
-    const std::array<std::uint32_t, 3> t = {
-        mem.alloc(tmp_len), mem.alloc(tmp_len), mem.alloc(tmp_len)};
+    const std::array<std::uint32_t, 3> t = {mem.alloc(tmp_len), mem.alloc(tmp_len),
+                                            mem.alloc(tmp_len)};
     const std::uint32_t pos = mem.alloc(1);
     const std::uint32_t rms_att = mem.put(w_.rms_att);
     const std::uint32_t rms_ffn = mem.put(w_.rms_ffn);
@@ -310,7 +293,7 @@ private:
     b.pos_addr = pos;
 
     a.op("lw r7, {}(r0)", pos);
-    a.op("addi r12, r7, 1"); // positions in the cache after this token
+    a.op("addi r12, r7, 1");  // positions in the cache after this token
     std::size_t gi = 0;
     const auto next_gemv = [&](std::uint32_t src, unsigned rdst) {
       gemv(a, gemvs_[gi], blocks[gi], src, rdst);
@@ -433,19 +416,16 @@ private:
 std::vector<Route> decode_routes(int c, int r, int width, int height) {
   std::vector<Route> routes{{color::host, RouteMode::addressed, 0, 0}};
   if (c > 0) {
-    routes.push_back(
-        {reduce_color(c), RouteMode::fixed, bit(Dir::p), bit(Dir::w)});
+    routes.push_back({reduce_color(c), RouteMode::fixed, bit(Dir::p), bit(Dir::w)});
   }
   if (c + 1 < width) {
-    routes.push_back(
-        {reduce_color(c + 1), RouteMode::fixed, bit(Dir::e), bit(Dir::p)});
+    routes.push_back({reduce_color(c + 1), RouteMode::fixed, bit(Dir::e), bit(Dir::p)});
   }
   if (c == 0) {
-    routes.push_back({gather_color(r), RouteMode::fixed, bit(Dir::p),
-                      r == 0 ? bit(Dir::w) : bit(Dir::n)});
+    routes.push_back(
+        {gather_color(r), RouteMode::fixed, bit(Dir::p), r == 0 ? bit(Dir::w) : bit(Dir::n)});
     if (r + 1 < height) {
-      routes.push_back(
-          {gather_color(r + 1), RouteMode::fixed, bit(Dir::s), bit(Dir::p)});
+      routes.push_back({gather_color(r + 1), RouteMode::fixed, bit(Dir::s), bit(Dir::p)});
     }
   }
   // The broadcast tree: east along row 0, south down every column.
@@ -457,61 +437,53 @@ std::vector<Route> decode_routes(int c, int r, int width, int height) {
     rx = r == 0 ? bit(Dir::w) : bit(Dir::n);
     tx = bit(Dir::p);
   }
-  if (r == 0 && c + 1 < width)
-    tx |= bit(Dir::e);
-  if (r + 1 < height)
-    tx |= bit(Dir::s);
+  if (r == 0 && c + 1 < width) tx |= bit(Dir::e);
+  if (r + 1 < height) tx |= bit(Dir::s);
   if (tx != 0) {
     routes.push_back({kBroadcastColor, RouteMode::fixed, rx, tx});
   }
   return routes;
 }
 
-} // namespace
+}  // namespace
 
-const model::SumOrder &MeshOrderPolicy::order(const model::SumSite &site,
-                                              std::int64_t n) const {
+const model::SumOrder &MeshOrderPolicy::order(const model::SumSite &site, std::int64_t n) const {
   switch (site.stage) {
-  case model::Stage::wq:
-  case model::Stage::wk:
-  case model::Stage::wv:
-  case model::Stage::wo:
-  case model::Stage::w1:
-  case model::Stage::w2:
-  case model::Stage::w3:
-  case model::Stage::classifier: {
-    auto it = gemv_.find(n);
-    if (it == gemv_.end())
-      it = gemv_.emplace(n, mesh_sum_order(n, width_)).first;
-    return it->second;
-  }
-  default:
-    return sequential_;
+    case model::Stage::wq:
+    case model::Stage::wk:
+    case model::Stage::wv:
+    case model::Stage::wo:
+    case model::Stage::w1:
+    case model::Stage::w2:
+    case model::Stage::w3:
+    case model::Stage::classifier: {
+      auto it = gemv_.find(n);
+      if (it == gemv_.end()) it = gemv_.emplace(n, mesh_sum_order(n, width_)).first;
+      return it->second;
+    }
+    default:
+      return sequential_;
   }
 }
 
-MeshDecoder::MeshDecoder(const model::Weights &w, const MeshShape &shape,
-                         const DecodeOptions &opt)
-    : w_(w), shape_(shape),
+MeshDecoder::MeshDecoder(const model::Weights &w, const MeshShape &shape, const DecodeOptions &opt)
+    : w_(w),
+      shape_(shape),
       positions_(opt.max_positions > 0 ? opt.max_positions : w.config.seq_len),
       order_(shape.width) {
   model::validate(w.config);
   if (positions_ > w.config.seq_len) {
-    throw DoesNotFit(
-        "positions",
-        fmt::format("{} positions asked, the model's seq_len is {}", positions_,
-                    w.config.seq_len));
+    throw DoesNotFit("positions", fmt::format("{} positions asked, the model's seq_len is {}",
+                                              positions_, w.config.seq_len));
   }
   if (shape.num_colors < kNeededColors) {
-    throw DoesNotFit(
-        "colors",
-        fmt::format("the decode mapping needs {} colors, the routers have {}",
-                    kNeededColors, shape.num_colors));
+    throw DoesNotFit("colors",
+                     fmt::format("the decode mapping needs {} colors, the routers have {}",
+                                 kNeededColors, shape.num_colors));
   }
-  if (shape.width < 1 || shape.height < 1 || shape.width > 32 ||
-      shape.height > 32) {
-    throw std::invalid_argument(fmt::format(
-        "mesh {}x{}: each side must be 1..32", shape.width, shape.height));
+  if (shape.width < 1 || shape.height < 1 || shape.width > 32 || shape.height > 32) {
+    throw std::invalid_argument(
+        fmt::format("mesh {}x{}: each side must be 1..32", shape.width, shape.height));
   }
   program_.width = shape.width;
   program_.height = shape.height;
@@ -528,14 +500,13 @@ MeshDecoder::MeshDecoder(const model::Weights &w, const MeshShape &shape,
       const std::uint32_t code_words = probe.code_end;
       Built b = gen.build(code_words);
       if (b.end > shape.mem_words) {
-        throw DoesNotFit("SRAM words per PE",
-                         fmt::format("decode of {} on {}x{} with {} positions: "
-                                     "tile ({}, {}) needs {} SRAM "
-                                     "words ({} code + {} data), a PE has {}",
-                                     model::describe(w.config), shape.width,
-                                     shape.height, positions_, c, r, b.end,
-                                     code_words, b.end - code_words,
-                                     shape.mem_words));
+        throw DoesNotFit(
+            "SRAM words per PE",
+            fmt::format("decode of {} on {}x{} with {} positions: "
+                        "tile ({}, {}) needs {} SRAM "
+                        "words ({} code + {} data), a PE has {}",
+                        model::describe(w.config), shape.width, shape.height, positions_, c, r,
+                        b.end, code_words, b.end - code_words, shape.mem_words));
       }
       if (c == 0 && r == 0) {
         x_addr_ = b.x_addr;
@@ -556,17 +527,15 @@ MeshDecoder::MeshDecoder(const model::Weights &w, const MeshShape &shape,
 HostStep MeshDecoder::step(int token, int pos) const {
   if (token < 0 || token >= w_.config.vocab_size) {
     throw std::invalid_argument(
-        fmt::format("token {} is outside the vocabulary 0..{}", token,
-                    w_.config.vocab_size - 1));
+        fmt::format("token {} is outside the vocabulary 0..{}", token, w_.config.vocab_size - 1));
   }
   if (pos < 0 || pos >= positions_) {
-    throw std::out_of_range(fmt::format(
-        "position {} is outside the mapped 0..{}", pos, positions_ - 1));
+    throw std::out_of_range(
+        fmt::format("position {} is outside the mapped 0..{}", pos, positions_ - 1));
   }
   HostStep s;
   std::vector<std::uint32_t> emb;
-  for (const float f : w_.embedding(token))
-    emb.push_back(bits(f));
+  for (const float f : w_.embedding(token)) emb.push_back(bits(f));
   append_load(s.input, 0, 0, color::host, x_addr_, emb);
   const std::array<std::uint32_t, 1> p = {u32(pos)};
   append_load(s.input, 0, 0, color::host, pos_addr_, p);
@@ -587,8 +556,7 @@ namespace {
 constexpr std::int64_t kSoftmaxPasses = 31;
 constexpr std::int64_t kSiluPasses = 42;
 constexpr std::int64_t kRopePasses = 7;
-constexpr std::int64_t kScalarRsqrt =
-    30; // rmsnorm's scalar tail: scale, eps, rsqrt, call
+constexpr std::int64_t kScalarRsqrt = 30;  // rmsnorm's scalar tail: scale, eps, rsqrt, call
 constexpr std::int64_t kScalarRecip = 15;
 
 PhaseEstimate gemv_cycles(const Gemv &g, int width, int height, int hop) {
@@ -597,23 +565,21 @@ PhaseEstimate gemv_cycles(const Gemv &g, int width, int height, int hop) {
   for (int r = 0; r < height; ++r) {
     const std::int64_t n = g.rb[r + 1] - g.rb[r];
     max_n = std::max(max_n, n);
-    for (int c = 0; c < width; ++c)
-      max_nk = std::max(max_nk, n * (g.cb[c + 1] - g.cb[c]));
+    for (int c = 0; c < width; ++c) max_nk = std::max(max_nk, n * (g.cb[c + 1] - g.cb[c]));
   }
   PhaseEstimate e;
-  e.compute = max_nk + (width > 1 ? max_n : 0); // fdotv, then the chain's add
+  e.compute = max_nk + (width > 1 ? max_n : 0);  // fdotv, then the chain's add
   if (width * height > 1) {
-    e.network += g.m.cols + (width + height - 2) * hop; // broadcast from (0, 0)
+    e.network += g.m.cols + (width + height - 2) * hop;  // broadcast from (0, 0)
   }
-  e.network += (width - 1) * (hop + 1); // chain latency to column 0
-  e.network += (g.m.rows - g.rb[1]) + (height - 1) * hop; // gather into (0, 0)
+  e.network += (width - 1) * (hop + 1);                    // chain latency to column 0
+  e.network += (g.m.rows - g.rb[1]) + (height - 1) * hop;  // gather into (0, 0)
   return e;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<MeshDecoder::Phase> MeshDecoder::estimate(int pos,
-                                                      int hop_latency) const {
+std::vector<MeshDecoder::Phase> MeshDecoder::estimate(int pos, int hop_latency) const {
   const model::Config &c = w_.config;
   const auto gemvs = decode_gemvs(w_, shape_.width, shape_.height);
   const std::int64_t positions = pos + 1;
@@ -621,8 +587,7 @@ std::vector<MeshDecoder::Phase> MeshDecoder::estimate(int pos,
   std::vector<Phase> out;
   std::size_t gi = 0;
   const auto gemv = [&](PhaseEstimate &e) {
-    const PhaseEstimate g =
-        gemv_cycles(gemvs[gi++], shape_.width, shape_.height, hop_latency);
+    const PhaseEstimate g = gemv_cycles(gemvs[gi++], shape_.width, shape_.height, hop_latency);
     e.compute += g.compute;
     e.network += g.network;
   };
@@ -635,12 +600,12 @@ std::vector<MeshDecoder::Phase> MeshDecoder::estimate(int pos,
     gemv(qkv);
     out.push_back({"qkv", l, qkv});
     out.push_back({"rope", l, {kRopePasses * (c.dim + c.kv_dim()) / 2, 0}});
-    const std::int64_t per_head = 2 * hs * positions + positions +
-                                  kSoftmaxPasses * positions + kScalarRecip;
+    const std::int64_t per_head =
+        2 * hs * positions + positions + kSoftmaxPasses * positions + kScalarRecip;
     out.push_back({"attention", l, {c.n_heads * per_head, 0}});
     PhaseEstimate wo;
     gemv(wo);
-    wo.compute += c.dim; // residual
+    wo.compute += c.dim;  // residual
     out.push_back({"wo", l, wo});
     out.push_back({"rms_ffn", l, norm});
     PhaseEstimate ffn;
@@ -648,15 +613,15 @@ std::vector<MeshDecoder::Phase> MeshDecoder::estimate(int pos,
     gemv(ffn);
     ffn.compute += (kSiluPasses + 1) * c.hidden_dim;
     gemv(ffn);
-    ffn.compute += c.dim; // residual
+    ffn.compute += c.dim;  // residual
     out.push_back({"ffn", l, ffn});
   }
   out.push_back({"rms_final", -1, norm});
   PhaseEstimate cls;
   gemv(cls);
-  cls.network += c.vocab_size + hop_latency; // logits out through the host port
+  cls.network += c.vocab_size + hop_latency;  // logits out through the host port
   out.push_back({"classifier", -1, cls});
   return out;
 }
 
-} // namespace wm::sw::mapper
+}  // namespace wm::sw::mapper

@@ -13,27 +13,25 @@ namespace wm::sw::mapper {
 
 namespace {
 constexpr std::uint32_t kConfigCmd = 0xFu;
-constexpr std::size_t kMaxLoad = 0xFFF; // LOAD's 12-bit count
+constexpr std::size_t kMaxLoad = 0xFFF;  // LOAD's 12-bit count
 
 std::uint8_t coord(int v) { return static_cast<std::uint8_t>(v); }
-} // namespace
+}  // namespace
 
-Wavelet config_wavelet(const Route &r, int x, int y,
-                       std::uint8_t travel_color) {
-  const std::uint32_t data = (kConfigCmd << 28) |
-                             (std::uint32_t{r.color} << 23) |
+Wavelet config_wavelet(const Route &r, int x, int y, std::uint8_t travel_color) {
+  const std::uint32_t data = (kConfigCmd << 28) | (std::uint32_t{r.color} << 23) |
                              (static_cast<std::uint32_t>(r.mode) << 21) |
                              (std::uint32_t{r.rx} << 5) | r.tx;
   return {data, travel_color, true, coord(x), coord(y)};
 }
 
-void append_load(std::vector<Wavelet> &out, int x, int y, std::uint8_t color,
-                 std::uint32_t addr, std::span<const std::uint32_t> words) {
+void append_load(std::vector<Wavelet> &out, int x, int y, std::uint8_t color, std::uint32_t addr,
+                 std::span<const std::uint32_t> words) {
   for (std::size_t i = 0; i < words.size(); i += kMaxLoad) {
     const std::size_t n = std::min(kMaxLoad, words.size() - i);
-    out.push_back({isa::ctrl_load(static_cast<std::uint32_t>(n),
-                                  addr + static_cast<std::uint32_t>(i)),
-                   color, true, coord(x), coord(y)});
+    out.push_back(
+        {isa::ctrl_load(static_cast<std::uint32_t>(n), addr + static_cast<std::uint32_t>(i)), color,
+         true, coord(x), coord(y)});
     for (std::size_t k = 0; k < n; ++k) {
       out.push_back({words[i + k], color, false, coord(x), coord(y)});
     }
@@ -41,8 +39,7 @@ void append_load(std::vector<Wavelet> &out, int x, int y, std::uint8_t color,
 }
 
 Wavelet activate_wavelet(int x, int y, std::uint8_t color, unsigned task) {
-  return {isa::ctrl_word(isa::CtrlCmd::activate, task), color, true, coord(x),
-          coord(y)};
+  return {isa::ctrl_word(isa::CtrlCmd::activate, task), color, true, coord(x), coord(y)};
 }
 
 void build_setup(MeshProgram &program) {
@@ -64,9 +61,9 @@ void build_setup(MeshProgram &program) {
     };
     for (const auto &[addr, word] : t.image.words) {
       if (addr >= program.mem_words) {
-        throw std::out_of_range(fmt::format(
-            "tile ({}, {}): image word at {} is past SRAM ({} words)", t.x, t.y,
-            addr, program.mem_words));
+        throw std::out_of_range(
+            fmt::format("tile ({}, {}): image word at {} is past SRAM ({} words)", t.x, t.y, addr,
+                        program.mem_words));
       }
       if (!run.empty() && addr != start + run.size()) {
         flush();
@@ -91,4 +88,4 @@ std::vector<float> floats(std::span<const Wavelet> words) {
   return out;
 }
 
-} // namespace wm::sw::mapper
+}  // namespace wm::sw::mapper

@@ -26,4 +26,4 @@ model::SumOrder mesh_sum_order(std::int64_t n, int parts) {
   return o;
 }
 
-} // namespace wm::sw::mapper
+}  // namespace wm::sw::mapper

@@ -12,25 +12,22 @@ namespace wm::sw::meshsim {
 namespace {
 constexpr unsigned kNumPorts = 5;
 constexpr unsigned kP = 0, kW = 1, kE = 2, kN = 3, kS = 4;
-constexpr std::array<const char *, kNumPorts> kPortName = {"P", "W", "E", "N",
-                                                           "S"};
+constexpr std::array<const char *, kNumPorts> kPortName = {"P", "W", "E", "N", "S"};
 constexpr std::array<unsigned, kNumPorts> kOpposite = {kP, kE, kW, kS, kN};
 constexpr std::array<int, kNumPorts> kDx = {0, -1, 1, 0, 0};
 constexpr std::array<int, kNumPorts> kDy = {0, 0, 0, -1, 1};
 constexpr std::uint32_t kConfigCmd = 0xF;
 constexpr std::uint8_t kModeStatic = 1;
 constexpr std::uint8_t kModeAddressed = 2;
-} // namespace
+}  // namespace
 
 MeshSim::MeshSim(int width, int height, const Options &options)
     : width_(width), height_(height), opt_(options), rng_(options.seed) {
   if (width < 1 || height < 1 || width > 32 || height > 32) {
-    throw std::invalid_argument(
-        fmt::format("mesh {}x{}: each side must be 1..32", width, height));
+    throw std::invalid_argument(fmt::format("mesh {}x{}: each side must be 1..32", width, height));
   }
   if (opt_.queue_depth < 1 || opt_.max_burst < 1) {
-    throw std::invalid_argument(
-        "meshsim: queue_depth and max_burst must be >= 1");
+    throw std::invalid_argument("meshsim: queue_depth and max_burst must be >= 1");
   }
   const auto n = static_cast<std::size_t>(width * height);
   tiles_.reserve(n);
@@ -50,11 +47,9 @@ void MeshSim::host_send(std::span<const Wavelet> wavelets) {
   host_in_.insert(host_in_.end(), wavelets.begin(), wavelets.end());
 }
 
-void MeshSim::error(std::size_t t, unsigned port, unsigned color,
-                    const char *what) const {
-  throw MeshError(fmt::format(
-      "tile ({}, {}) input {} color {}: {}", static_cast<int>(t) % width_,
-      static_cast<int>(t) / width_, kPortName.at(port), color, what));
+void MeshSim::error(std::size_t t, unsigned port, unsigned color, const char *what) const {
+  throw MeshError(fmt::format("tile ({}, {}) input {} color {}: {}", static_cast<int>(t) % width_,
+                              static_cast<int>(t) / width_, kPortName.at(port), color, what));
 }
 
 bool MeshSim::has_room(std::size_t t, unsigned port, unsigned color) const {
@@ -63,13 +58,12 @@ bool MeshSim::has_room(std::size_t t, unsigned port, unsigned color) const {
     return tile.pe.input_size(color) < opt_.queue_depth;
   }
   if (t == 0 && port == kW) {
-    return true; // the host takes whatever arrives
+    return true;  // the host takes whatever arrives
   }
   const int x = static_cast<int>(t) % width_ + kDx.at(port);
   const int y = static_cast<int>(t) / width_ + kDy.at(port);
-  return tiles_[index(x, y)]
-             .queues[kOpposite.at(port) * opt_.num_colors + color]
-             .q.size() < opt_.queue_depth;
+  return tiles_[index(x, y)].queues[kOpposite.at(port) * opt_.num_colors + color].q.size() <
+         opt_.queue_depth;
 }
 
 bool MeshSim::deliver(std::size_t t, unsigned port, const Wavelet &w) {
@@ -87,9 +81,7 @@ bool MeshSim::deliver(std::size_t t, unsigned port, const Wavelet &w) {
   }
   const int x = static_cast<int>(t) % width_ + kDx.at(port);
   const int y = static_cast<int>(t) / width_ + kDy.at(port);
-  tiles_[index(x, y)]
-      .queues[kOpposite.at(port) * opt_.num_colors + w.color]
-      .q.push_back(w);
+  tiles_[index(x, y)].queues[kOpposite.at(port) * opt_.num_colors + w.color].q.push_back(w);
   return true;
 }
 
@@ -116,8 +108,7 @@ bool MeshSim::forward(std::size_t t, unsigned port, unsigned color) {
     if (is_cfg && xy == kP) {
       const unsigned set = (w.data >> 23) & 0x1F;
       if (set >= opt_.num_colors) {
-        error(t, port, color,
-              "configuration of a color the router does not have");
+        error(t, port, color, "configuration of a color the router does not have");
       }
       tile.routes[set] = {static_cast<std::uint8_t>((w.data >> 21) & 3),
                           static_cast<std::uint8_t>((w.data >> 5) & 0x1F),
@@ -137,14 +128,10 @@ bool MeshSim::forward(std::size_t t, unsigned port, unsigned color) {
     error(t, port, color, "unconfigured color");
   }
   std::uint8_t off_edge = 0;
-  if (x == 0 && t != 0)
-    off_edge |= 1u << kW;
-  if (x == width_ - 1)
-    off_edge |= 1u << kE;
-  if (y == 0)
-    off_edge |= 1u << kN;
-  if (y == height_ - 1)
-    off_edge |= 1u << kS;
+  if (x == 0 && t != 0) off_edge |= 1u << kW;
+  if (x == width_ - 1) off_edge |= 1u << kE;
+  if (y == 0) off_edge |= 1u << kN;
+  if (y == height_ - 1) off_edge |= 1u << kS;
   if ((route & off_edge) != 0) {
     error(t, port, color, "route off the mesh edge");
   }
@@ -187,14 +174,11 @@ bool MeshSim::turn_pe(std::size_t t, unsigned burst) {
       if (!tile.pe_out && tile.pe.output_size() > 0) {
         tile.pe_out = tile.pe.pop_output();
       }
-      if (!tile.pe_out)
-        return;
+      if (!tile.pe_out) return;
       const unsigned c = tile.pe_out->color;
-      if (c >= opt_.num_colors)
-        error(t, kP, c, "PE sent on a color the router does not have");
+      if (c >= opt_.num_colors) error(t, kP, c, "PE sent on a color the router does not have");
       Queue &q = tile.queues[kP * opt_.num_colors + c];
-      if (q.q.size() >= opt_.queue_depth)
-        return;
+      if (q.q.size() >= opt_.queue_depth) return;
       q.q.push_back(*tile.pe_out);
       tile.pe_out.reset();
       moved = true;
@@ -203,27 +187,21 @@ bool MeshSim::turn_pe(std::size_t t, unsigned burst) {
   for (unsigned i = 0; i < burst; ++i) {
     flush_out();
     // A PE whose sends are not taken stalls, as the RTL's would on a full ramp.
-    if (tile.pe.output_size() >= opt_.queue_depth)
-      break;
+    if (tile.pe.output_size() >= opt_.queue_depth) break;
     std::size_t in_before = 0;
-    for (unsigned c = 0; c < opt_.num_colors; ++c)
-      in_before += tile.pe.input_size(c);
+    for (unsigned c = 0; c < opt_.num_colors; ++c) in_before += tile.pe.input_size(c);
     const std::size_t out_before = tile.pe.output_size();
     const ref::Step s = tile.pe.step();
     if (tile.pe.error() != isa::ErrorCode::none) {
-      throw MeshError(fmt::format(
-          "tile ({}, {}): PE error {} at pc {:#06x}",
-          static_cast<int>(t) % width_, static_cast<int>(t) / width_,
-          static_cast<int>(tile.pe.error()), tile.pe.err_pc()));
+      throw MeshError(fmt::format("tile ({}, {}): PE error {} at pc {:#06x}",
+                                  static_cast<int>(t) % width_, static_cast<int>(t) / width_,
+                                  static_cast<int>(tile.pe.error()), tile.pe.err_pc()));
     }
     std::size_t in_after = 0;
-    for (unsigned c = 0; c < opt_.num_colors; ++c)
-      in_after += tile.pe.input_size(c);
-    const bool stepped =
-        s.kind == ref::StepKind::executed || s.kind == ref::StepKind::started ||
-        in_after != in_before || tile.pe.output_size() != out_before;
-    if (!stepped)
-      break;
+    for (unsigned c = 0; c < opt_.num_colors; ++c) in_after += tile.pe.input_size(c);
+    const bool stepped = s.kind == ref::StepKind::executed || s.kind == ref::StepKind::started ||
+                         in_after != in_before || tile.pe.output_size() != out_before;
+    if (!stepped) break;
     moved = true;
   }
   flush_out();
@@ -234,11 +212,9 @@ bool MeshSim::turn_host() {
   bool moved = false;
   while (!host_in_.empty()) {
     const Wavelet &w = host_in_.front();
-    if (w.color >= opt_.num_colors)
-      error(0, kW, w.color, "host sent on a color out of range");
+    if (w.color >= opt_.num_colors) error(0, kW, w.color, "host sent on a color out of range");
     Queue &q = tiles_[0].queues[kW * opt_.num_colors + w.color];
-    if (q.q.size() >= opt_.queue_depth)
-      break;
+    if (q.q.size() >= opt_.queue_depth) break;
     q.q.push_back(w);
     host_in_.pop_front();
     moved = true;
@@ -248,8 +224,7 @@ bool MeshSim::turn_host() {
 
 std::vector<Wavelet> MeshSim::run(std::uint64_t max_moves) {
   std::uint64_t moves = 0;
-  for (std::size_t i = 0; i < order_.size(); ++i)
-    order_[i] = i;
+  for (std::size_t i = 0; i < order_.size(); ++i) order_[i] = i;
   for (;;) {
     std::shuffle(order_.begin(), order_.end(), rng_);
     bool moved = false;
@@ -268,8 +243,7 @@ std::vector<Wavelet> MeshSim::run(std::uint64_t max_moves) {
       }
     }
     if (moved) {
-      if (++moves > max_moves)
-        throw MeshError("meshsim: move limit reached (livelock?)");
+      if (++moves > max_moves) throw MeshError("meshsim: move limit reached (livelock?)");
       continue;
     }
     // Nothing moves: a finished run leaves no wavelet anywhere and no task
@@ -282,22 +256,19 @@ std::vector<Wavelet> MeshSim::run(std::uint64_t max_moves) {
       const int y = static_cast<int>(t) / width_;
       for (std::size_t q = 0; q < tile.queues.size(); ++q) {
         if (!tile.queues[q].q.empty()) {
-          stuck += fmt::format(
-              " [tile ({}, {}) input {} color {}: {} wavelets queued]", x, y,
-              kPortName.at(q / opt_.num_colors), q % opt_.num_colors,
-              tile.queues[q].q.size());
+          stuck += fmt::format(" [tile ({}, {}) input {} color {}: {} wavelets queued]", x, y,
+                               kPortName.at(q / opt_.num_colors), q % opt_.num_colors,
+                               tile.queues[q].q.size());
         }
       }
       if (tile.pe.running()) {
-        stuck +=
-            fmt::format(" [tile ({}, {}) task {} waits at pc {:#06x}]", x, y,
-                        tile.pe.current_task().value_or(99), tile.pe.pc());
+        stuck += fmt::format(" [tile ({}, {}) task {} waits at pc {:#06x}]", x, y,
+                             tile.pe.current_task().value_or(99), tile.pe.pc());
       }
       for (unsigned c = 0; c < opt_.num_colors; ++c) {
         if (tile.pe.input_size(c) != 0) {
-          stuck += fmt::format(
-              " [tile ({}, {}): {} wavelets of color {} never taken]", x, y,
-              tile.pe.input_size(c), c);
+          stuck += fmt::format(" [tile ({}, {}): {} wavelets of color {} never taken]", x, y,
+                               tile.pe.input_size(c), c);
         }
       }
     }
@@ -305,8 +276,8 @@ std::vector<Wavelet> MeshSim::run(std::uint64_t max_moves) {
       throw MeshError("deadlock:" + stuck);
     }
     if (!host_in_.empty()) {
-      throw MeshError(fmt::format(
-          "deadlock: the host still has {} wavelets to send", host_in_.size()));
+      throw MeshError(
+          fmt::format("deadlock: the host still has {} wavelets to send", host_in_.size()));
     }
     std::vector<Wavelet> out;
     out.swap(host_out_);
@@ -314,4 +285,4 @@ std::vector<Wavelet> MeshSim::run(std::uint64_t max_moves) {
   }
 }
 
-} // namespace wm::sw::meshsim
+}  // namespace wm::sw::meshsim

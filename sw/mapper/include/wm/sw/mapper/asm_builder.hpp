@@ -13,7 +13,7 @@
 namespace wm::sw::mapper {
 
 class AsmBuilder {
-public:
+ public:
   template <class... Args>
   void op(fmt::format_string<Args...> f, Args &&...args) {
     text_ += "    ";
@@ -26,17 +26,15 @@ public:
   void li(unsigned r, std::uint32_t v) { op("li r{}, {:#x}", r, v); }
   /// d = MEM walk base, len0, stride0 (then len1 rows of stride1 when len1 !=
   /// 1).
-  void mem(unsigned d, std::uint32_t base, std::uint32_t len0,
-           std::int32_t stride0 = 1, std::uint32_t len1 = 1,
-           std::int32_t stride1 = 0) {
+  void mem(unsigned d, std::uint32_t base, std::uint32_t len0, std::int32_t stride0 = 1,
+           std::uint32_t len1 = 1, std::int32_t stride1 = 0) {
     li(1, base);
     mem_r(d, 1, len0, stride0, len1, stride1);
   }
   /// The same with the base in register `rbase` (an address computed at run
   /// time).
-  void mem_r(unsigned d, unsigned rbase, std::uint32_t len0,
-             std::int32_t stride0 = 1, std::uint32_t len1 = 1,
-             std::int32_t stride1 = 0) {
+  void mem_r(unsigned d, unsigned rbase, std::uint32_t len0, std::int32_t stride0 = 1,
+             std::uint32_t len1 = 1, std::int32_t stride1 = 0) {
     li(2, len0);
     li(3, static_cast<std::uint32_t>(stride0) & 0xFFFFu);
     op("dsdm d{}, r{}, r2, r3", d, rbase);
@@ -64,8 +62,8 @@ public:
 
   [[nodiscard]] const std::string &text() const { return text_; }
 
-private:
+ private:
   std::string text_;
 };
 
-} // namespace wm::sw::mapper
+}  // namespace wm::sw::mapper

@@ -20,8 +20,7 @@
 
 namespace wm::sw::mapper {
 
-inline constexpr std::uint8_t kBroadcastColor =
-    5; ///< static multicast from PE (0, 0)
+inline constexpr std::uint8_t kBroadcastColor = 5;  ///< static multicast from PE (0, 0)
 
 struct DecodeOptions {
   /// Positions the KV cache and RoPE table hold; 0 means the model's seq_len.
@@ -32,24 +31,22 @@ struct DecodeOptions {
 /// mesh columns and chain-reduced to column 0 (mesh_sum_order); every other sum
 /// left to right on PE (0, 0).
 class MeshOrderPolicy final : public model::OrderPolicy {
-public:
+ public:
   explicit MeshOrderPolicy(int width) : width_(width) {}
   [[nodiscard]] const model::SumOrder &order(const model::SumSite &site,
                                              std::int64_t n) const override;
 
-private:
+ private:
   int width_;
   model::SumOrder sequential_ = model::SumOrder::sequential();
-  mutable std::map<std::int64_t, model::SumOrder>
-      gemv_; // one per length, built on first use
+  mutable std::map<std::int64_t, model::SumOrder> gemv_;  // one per length, built on first use
 };
 
 class MeshDecoder {
-public:
+ public:
   /// Maps `w` (borrowed: must outlive this) onto `shape`; throws DoesNotFit
   /// naming the resource (SRAM words per PE, colors, positions) and the tile.
-  MeshDecoder(const model::Weights &w, const MeshShape &shape,
-              const DecodeOptions &opt = {});
+  MeshDecoder(const model::Weights &w, const MeshShape &shape, const DecodeOptions &opt = {});
 
   [[nodiscard]] const MeshProgram &program() const { return program_; }
   /// One token: LOAD the embedding of `token` and `pos` into PE (0, 0),
@@ -65,20 +62,19 @@ public:
   /// ends (the programs are synchronous), so the token's estimate is the sum.
   struct Phase {
     std::string name;
-    int layer; ///< -1 for the final norm and the classifier
+    int layer;  ///< -1 for the final norm and the classifier
     PhaseEstimate cycles;
   };
   [[nodiscard]] std::vector<Phase> estimate(int pos, int hop_latency = 2) const;
 
-private:
+ private:
   const model::Weights &w_;
   MeshShape shape_;
   int positions_;
   MeshOrderPolicy order_;
-  std::uint32_t x_addr_ =
-      0; ///< residual stream at (0, 0): the embedding is loaded here
-  std::uint32_t pos_addr_ = 0; ///< the position word at (0, 0)
+  std::uint32_t x_addr_ = 0;    ///< residual stream at (0, 0): the embedding is loaded here
+  std::uint32_t pos_addr_ = 0;  ///< the position word at (0, 0)
   MeshProgram program_;
 };
 
-} // namespace wm::sw::mapper
+}  // namespace wm::sw::mapper

@@ -19,15 +19,12 @@ namespace wm::sw::mapper {
 
 /// Colors of the mapped programs (8 per router).
 namespace color {
-inline constexpr std::uint8_t host =
-    0; ///< addressed: configuration, LOAD, ACTIVATE
-inline constexpr std::uint8_t reduce0 =
-    1; ///< row chain, PEs of even column send on it
-inline constexpr std::uint8_t reduce1 = 2; ///< row chain, PEs of odd column
-inline constexpr std::uint8_t gather0 =
-    3; ///< column-0 gather, PEs of even row send on it
-inline constexpr std::uint8_t gather1 = 4; ///< column-0 gather, PEs of odd row
-} // namespace color
+inline constexpr std::uint8_t host = 0;     ///< addressed: configuration, LOAD, ACTIVATE
+inline constexpr std::uint8_t reduce0 = 1;  ///< row chain, PEs of even column send on it
+inline constexpr std::uint8_t reduce1 = 2;  ///< row chain, PEs of odd column
+inline constexpr std::uint8_t gather0 = 3;  ///< column-0 gather, PEs of even row send on it
+inline constexpr std::uint8_t gather1 = 4;  ///< column-0 gather, PEs of odd row
+}  // namespace color
 
 struct MeshShape {
   int width = 1;
@@ -40,13 +37,13 @@ struct MeshShape {
 /// estimate"): compute at one element per cycle per PE, plus the critical path
 /// of the reductions and transfers at the router's hop latency.
 struct PhaseEstimate {
-  std::int64_t compute = 0; ///< the busiest PE's elements
-  std::int64_t network = 0; ///< streaming + hop latency on the critical path
+  std::int64_t compute = 0;  ///< the busiest PE's elements
+  std::int64_t network = 0;  ///< streaming + hop latency on the critical path
   [[nodiscard]] std::int64_t total() const { return compute + network; }
 };
 
 class MeshGemv {
-public:
+ public:
   /// Maps `w` (rows x cols) onto `shape`; throws DoesNotFit naming the resource
   /// and tile.
   MeshGemv(const model::MatrixView &w, const MeshShape &shape);
@@ -63,14 +60,14 @@ public:
   /// Cycle estimate at `hop_latency` cycles per router hop.
   [[nodiscard]] PhaseEstimate estimate(int hop_latency = 2) const;
 
-private:
+ private:
   model::MatrixView w_;
   MeshShape shape_;
-  std::vector<std::int64_t> row_bounds_; ///< over mesh rows
-  std::vector<std::int64_t> col_bounds_; ///< over mesh columns
+  std::vector<std::int64_t> row_bounds_;  ///< over mesh rows
+  std::vector<std::int64_t> col_bounds_;  ///< over mesh columns
   model::SumOrder order_;
-  std::vector<std::uint32_t> x_addr_; ///< per tile
+  std::vector<std::uint32_t> x_addr_;  ///< per tile
   MeshProgram program_;
 };
 
-} // namespace wm::sw::mapper
+}  // namespace wm::sw::mapper

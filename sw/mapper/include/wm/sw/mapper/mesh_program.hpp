@@ -32,7 +32,7 @@ enum class RouteMode : std::uint8_t { off = 0, fixed = 1, addressed = 2 };
 struct Route {
   std::uint8_t color = 0;
   RouteMode mode = RouteMode::off;
-  std::uint8_t rx = 0; ///< port set, bit d = Dir d
+  std::uint8_t rx = 0;  ///< port set, bit d = Dir d
   std::uint8_t tx = 0;
   friend bool operator==(const Route &, const Route &) = default;
 };
@@ -40,8 +40,7 @@ struct Route {
 /// The router's configuration command (rtl/router/wm_router.sv header): ctrl =
 /// 1, data = 0xF << 28 | color << 23 | mode << 21 | rx << 5 | tx, routed X then
 /// Y on `travel_color` to tile (x, y) and consumed by its router.
-[[nodiscard]] Wavelet config_wavelet(const Route &r, int x, int y,
-                                     std::uint8_t travel_color);
+[[nodiscard]] Wavelet config_wavelet(const Route &r, int x, int y, std::uint8_t travel_color);
 
 /// One tile: its PE memory image (program, constants, weights, buffers), the
 /// assembly it was built from (for listings and debugging), and its router's
@@ -70,7 +69,7 @@ struct MeshProgram {
   unsigned mem_words = 12288;
   /// The color every host wavelet travels on (addressed everywhere).
   std::uint8_t host_color = 0;
-  std::vector<TileProgram> tiles; ///< tile (x, y) at y * width + x
+  std::vector<TileProgram> tiles;  ///< tile (x, y) at y * width + x
   /// Sent once before the first HostStep: every router configuration, then
   /// every tile's image as LOAD control wavelets plus data. Nothing comes back.
   std::vector<Wavelet> setup;
@@ -83,11 +82,10 @@ struct MeshProgram {
 /// Host wavelets that write `words` to mem[addr..] of tile (x, y): LOAD control
 /// wavelets (at most 4095 words each) followed by their data, addressed on
 /// `color`.
-void append_load(std::vector<Wavelet> &out, int x, int y, std::uint8_t color,
-                 std::uint32_t addr, std::span<const std::uint32_t> words);
+void append_load(std::vector<Wavelet> &out, int x, int y, std::uint8_t color, std::uint32_t addr,
+                 std::span<const std::uint32_t> words);
 /// An ACTIVATE control wavelet for task `task` of tile (x, y).
-[[nodiscard]] Wavelet activate_wavelet(int x, int y, std::uint8_t color,
-                                       unsigned task);
+[[nodiscard]] Wavelet activate_wavelet(int x, int y, std::uint8_t color, unsigned task);
 /// Fills `program.setup`: configuration of every route, then every image as
 /// LOADs.
 void build_setup(MeshProgram &program);
@@ -95,4 +93,4 @@ void build_setup(MeshProgram &program);
 /// The float payloads of host output wavelets.
 [[nodiscard]] std::vector<float> floats(std::span<const Wavelet> words);
 
-} // namespace wm::sw::mapper
+}  // namespace wm::sw::mapper

@@ -16,12 +16,12 @@ namespace wm::sw::mapper {
 /// colors, ...). `resource()` names it, what() says how much was needed and
 /// where.
 class DoesNotFit : public std::runtime_error {
-public:
+ public:
   DoesNotFit(std::string resource, const std::string &what)
       : std::runtime_error(what), resource_(std::move(resource)) {}
   [[nodiscard]] const std::string &resource() const { return resource_; }
 
-private:
+ private:
   std::string resource_;
 };
 
@@ -40,4 +40,4 @@ private:
 /// 0.
 [[nodiscard]] model::SumOrder mesh_sum_order(std::int64_t n, int parts);
 
-} // namespace wm::sw::mapper
+}  // namespace wm::sw::mapper

@@ -25,9 +25,8 @@ using Wavelet = ref::Wavelet;
 struct Options {
   unsigned num_colors = 8;
   unsigned mem_words = 12288;
-  unsigned queue_depth =
-      4; ///< wavelets per router input queue and color (and PE input color)
-  std::uint64_t seed = 1; ///< the interleaving; every seed is a legal timing
+  unsigned queue_depth = 4;  ///< wavelets per router input queue and color (and PE input color)
+  std::uint64_t seed = 1;    ///< the interleaving; every seed is a legal timing
   /// Largest number of PE steps or hops taken in one turn of an agent
   /// (drawn 1..max_burst): larger bursts let one tile run far ahead of its
   /// neighbours.
@@ -40,12 +39,12 @@ struct Options {
 /// A routing error (the router would drop the wavelet and set an error bit), a
 /// PE error, or a deadlock; the message names the tile, port and color.
 class MeshError : public std::runtime_error {
-public:
+ public:
   using std::runtime_error::runtime_error;
 };
 
 class MeshSim {
-public:
+ public:
   MeshSim(int width, int height, const Options &options = {});
 
   /// Queues wavelets for the host port (router (0, 0), input W), sent in order
@@ -57,20 +56,17 @@ public:
   /// nothing moves), or past `max_moves`.
   std::vector<Wavelet> run(std::uint64_t max_moves = 2'000'000'000);
 
-  [[nodiscard]] const ref::Pe &pe(int x, int y) const {
-    return tiles_.at(index(x, y)).pe;
-  }
+  [[nodiscard]] const ref::Pe &pe(int x, int y) const { return tiles_.at(index(x, y)).pe; }
   [[nodiscard]] int width() const { return width_; }
   [[nodiscard]] int height() const { return height_; }
   /// Wavelet hops between routers (and ramps) so far: a rough traffic count for
   /// reports.
   [[nodiscard]] std::uint64_t hops() const { return hops_; }
 
-private:
+ private:
   struct Queue {
     std::deque<Wavelet> q;
-    std::uint8_t sent =
-        0; ///< ports the head has already left on (multicast progress)
+    std::uint8_t sent = 0;  ///< ports the head has already left on (multicast progress)
   };
   struct RouteEntry {
     std::uint8_t mode = 0;
@@ -80,10 +76,9 @@ private:
   struct Tile {
     explicit Tile(const ref::Config &c) : pe(c) {}
     ref::Pe pe;
-    std::vector<Queue> queues; ///< port d, color c at d * num_colors + c
+    std::vector<Queue> queues;  ///< port d, color c at d * num_colors + c
     std::vector<RouteEntry> routes;
-    std::optional<Wavelet>
-        pe_out; ///< popped from the PE, waiting for ramp room
+    std::optional<Wavelet> pe_out;  ///< popped from the PE, waiting for ramp room
   };
 
   [[nodiscard]] std::size_t index(int x, int y) const {
@@ -93,11 +88,9 @@ private:
   bool turn_router(std::size_t t);
   bool forward(std::size_t t, unsigned port, unsigned color);
   bool deliver(std::size_t t, unsigned port, const Wavelet &w);
-  [[nodiscard]] bool has_room(std::size_t t, unsigned port,
-                              unsigned color) const;
+  [[nodiscard]] bool has_room(std::size_t t, unsigned port, unsigned color) const;
   bool turn_host();
-  [[noreturn]] void error(std::size_t t, unsigned port, unsigned color,
-                          const char *what) const;
+  [[noreturn]] void error(std::size_t t, unsigned port, unsigned color, const char *what) const;
 
   int width_;
   int height_;
@@ -110,4 +103,4 @@ private:
   std::uint64_t hops_ = 0;
 };
 
-} // namespace wm::sw::meshsim
+}  // namespace wm::sw::meshsim
