@@ -35,10 +35,17 @@ class Bench {
  public:
   explicit Bench(std::uint64_t seed) : dut_(&ctx_), drv_(dut_, routes_, kDepth, seed, opts()) {
     for (unsigned c = 0; c < kColors; ++c) set_addressed(routes_, c);
-    dut_.clk_i = 0;
+    // Reset held over two clock edges: the flops see it whatever their initial values.
     dut_.rst_ni = 0;
-    dut_.eval();
+    for (int i = 0; i < 2; ++i) {
+      dut_.clk_i = 0;
+      dut_.eval();
+      dut_.clk_i = 1;
+      dut_.eval();
+    }
+    dut_.clk_i = 0;
     dut_.rst_ni = 1;
+    dut_.eval();
     std::vector<unsigned> all;
     for (unsigned c = 0; c < kColors; ++c) all.push_back(c);
     send_config(drv_, routes_, all);
