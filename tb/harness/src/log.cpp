@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cstdio>
 #include <stdexcept>
 
 #include "wm/harness/scheduler.hpp"
@@ -66,7 +65,7 @@ void Logger::write(Level level, std::string_view message) const {
     start = nl + 1;
   }
   out += '\n';
-  std::fputs(out.c_str(), stdout);
+  fmt::print(stdout, "{}", out);
 }
 
 }  // namespace wm::harness

@@ -231,13 +231,12 @@ std::size_t Regression::finish() {
   log_.info("results: {}", config_.results_file.string());
   for (const TestRecord& t : report_.tests) {
     if (t.outcome != Outcome::fail) continue;
-    std::fputs(fmt::format("harness: FAILED {} (seed {}): reproduce: COCOTB_RANDOM_SEED={} "
-                           "COCOTB_TEST_FILTER='^{}$' {}\n",
-                           t.name, config_.seed, config_.seed, t.name, config_.exe.string())
-                   .c_str(),
-               stdout);
+    fmt::print(stdout,
+               "harness: FAILED {} (seed {}): reproduce: COCOTB_RANDOM_SEED={} "
+               "COCOTB_TEST_FILTER='^{}$' {}\n",
+               t.name, config_.seed, config_.seed, t.name, config_.exe.string());
   }
-  std::fputs(fmt::format("harness: {} passed, {} failed\n", pass, fail).c_str(), stdout);
+  fmt::print(stdout, "harness: {} passed, {} failed\n", pass, fail);
   std::fflush(stdout);
   return fail;
 }
