@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -172,6 +173,8 @@ int main(int argc, char** argv) {
     fmt::print("saturation throughput {:.3f} wavelets/node/cycle (bisection bound {:.3f})\n",
                saturation, std::min(1.0, 4.0 / std::max(kW, kH)));
 
+    const std::filesystem::path out_path(out);
+    if (out_path.has_parent_path()) std::filesystem::create_directories(out_path.parent_path());
     auto f = fmt::output_file(out);
     f.print("{{\"mesh\": \"{}x{}\", \"colors\": {}, \"queue_depth\": {}, ", kW, kH, kColors,
             kDepth);
