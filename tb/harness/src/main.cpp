@@ -49,11 +49,18 @@ int main(int argc, char** argv) {
         args.push_back(argv[i]);
       }
     }
-    // Plain output unless asked: ctest logs and CI consoles do not render escapes.
-    bool colour_set = false;
-    for (char* a : args) colour_set |= std::strncmp(a, "--color_output", 14) == 0;
+    // Plain output unless asked: ctest logs and CI consoles do not render escapes. A crash
+    // (SIGSEGV...) ends the process rather than being caught by Boost, which would jump over
+    // the running test's destructors and run the next test in a corrupt state.
+    bool colour_set = false, signals_set = false;
+    for (char* a : args) {
+      colour_set |= std::strncmp(a, "--color_output", 14) == 0;
+      signals_set |= std::strncmp(a, "--catch_system_errors", 21) == 0;
+    }
     std::string no_colour = "--color_output=false";
+    std::string no_signals = "--catch_system_errors=no";
     if (!colour_set) args.push_back(no_colour.data());
+    if (!signals_set) args.push_back(no_signals.data());
     args.push_back(nullptr);
     wm::harness::Regression regression(wm::harness::RegressionConfig::from_env(waves));
     g_regression = &regression;
