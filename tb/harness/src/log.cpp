@@ -43,8 +43,9 @@ std::string format_prefix(bool have_time, double time_ns, Level level, std::stri
 
 void Logger::write(Level level, std::string_view message) const {
   const Scheduler* s = Scheduler::active_or_null();
-  std::string prefix =
-      format_prefix(s != nullptr, s != nullptr ? from_ps(s->now(), Unit::ns) : 0.0, level, name_);
+  bool have_time = s != nullptr || idle_time_ps_ != nullptr;
+  SimTime now = s != nullptr ? s->now() : (idle_time_ps_ != nullptr ? *idle_time_ps_ : 0);
+  std::string prefix = format_prefix(have_time, from_ps(now, Unit::ns), level, name_);
   // Continuation lines line up under the first line's message, as cocotb indents them.
   std::string out;
   std::size_t start = 0;

@@ -121,7 +121,7 @@ RegressionConfig RegressionConfig::from_env(bool waves_flag) {
 
 Regression::Regression(RegressionConfig config)
     : config_(std::move(config)),
-      log_("cocotb.regression", config_.level),
+      log_("cocotb.regression", config_.level, &last_time_),
       start_(std::chrono::steady_clock::now()) {
   report_.suite = config_.suite;
   report_.seed = config_.seed;
@@ -167,6 +167,7 @@ std::string Regression::run(const TestInfo& test) {
     return {};
   }
 
+  last_time_ = 0;  // every test starts a fresh model at time 0
   log_.info("running {} ({}/{})", full, index, total_);
   TestContext ctx(test.name, test_seed(config_.seed, test.name), config_.level);
   double limit_ns = test.options.sim_time_limit_ns > 0 ? test.options.sim_time_limit_ns
@@ -188,6 +189,7 @@ std::string Regression::run(const TestInfo& test) {
   }
   rec.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   rec.sim_ns = from_ps(end_time, Unit::ns);
+  last_time_ = end_time;
   report_.sim_ns += rec.sim_ns;
 
   std::string report;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -19,8 +20,11 @@ Level parse_level(std::string_view name);
 
 class Logger {
  public:
-  explicit Logger(std::string name, Level threshold = Level::info)
-      : name_(std::move(name)), threshold_(threshold) {}
+  /// `idle_time_ps`: the time to stamp when no test is running (the regression passes the
+  /// sim time its last test reached, as cocotb's regression logs carry the sim time).
+  explicit Logger(std::string name, Level threshold = Level::info,
+                  const std::uint64_t* idle_time_ps = nullptr)
+      : name_(std::move(name)), threshold_(threshold), idle_time_ps_(idle_time_ps) {}
 
   bool enabled(Level level) const { return level >= threshold_; }
   const std::string& name() const { return name_; }
@@ -60,6 +64,7 @@ class Logger {
  private:
   std::string name_;
   Level threshold_;
+  const std::uint64_t* idle_time_ps_;
 };
 
 /// The prefix of a record: exposed for the harness's own tests of the layout.

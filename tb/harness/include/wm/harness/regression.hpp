@@ -50,6 +50,7 @@ class Regression {
 
  private:
   RegressionConfig config_;
+  SimTime last_time_ = 0;  ///< sim time the last test reached: the regression log's stamp
   Logger log_;
   RegressionReport report_;
   std::size_t total_ = 0;
