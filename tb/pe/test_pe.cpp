@@ -4,6 +4,8 @@
 // (wm::sw::fp for every float). Random operands, random SRAM grant refusals and random ramp
 // backpressure make every check depend on the RTL computing, stalling and ordering right.
 #include <bit>
+#include <cmath>
+#include <span>
 #include <cstdio>
 #include <cstdlib>
 #include <cstdint>
@@ -14,6 +16,7 @@
 #include <wm/sw/fp/fp.hpp>
 #include <wm/sw/ref/pe.hpp>
 #include <wm/sw/ref/random_program.hpp>
+#include <wm/sw/ref/special.hpp>
 
 #include "pe/pe_bench.hpp"
 
@@ -712,5 +715,71 @@ WM_TEST(random_programs_match_reference_model) {
                   fmt::format("program seed {} {}", prog_seed, r.name));
     }
     log().debug("program {}: {} cycles, {} elements", prog_seed, act.cycles, act.elems);
+  }
+}
+
+// The special-function library (sw/asm/lib, docs/isa.md section 7) run as vector code on the
+// RTL equals the reference sequences (wm/sw/ref/special.hpp) bit for bit.
+WM_TEST(special_functions_match_reference_sequences) {
+  Clock clk(dut.clk_i, 1, Unit::ns);
+  start_soon(clk.start());
+  PeBench pe(dut);
+  auto& rng = random();
+  namespace sf = wm::sw::ref::special;
+  constexpr std::uint32_t n = 48, kX = 0x1000, kT3 = 0x1101, kT4 = 0x1202, kT5 = 0x1303,
+                          kT1 = 0x1404;
+  struct Fn {
+    const char* name;
+    const char* call;
+    float lo, hi;
+    bool log_scale;
+    std::uint32_t in_dsd, out;  // the input's DSD register, the result's address
+    std::function<void(std::vector<float>&)> golden;
+  };
+  const std::vector<Fn> fns = {
+      {"exp", "wm_exp", -87.0F, 88.0F, false, 2, kX,
+       [](auto& v) { for (auto& x : v) x = sf::exp(x); }},
+      {"recip", "wm_recip", 1e-30F, 1e30F, true, 2, kT3,
+       [](auto& v) { for (auto& x : v) x = sf::recip(x); }},
+      {"rsqrt", "wm_rsqrt", 1e-30F, 1e30F, true, 2, kT3,
+       [](auto& v) { for (auto& x : v) x = sf::rsqrt(x); }},
+      {"silu", "wm_silu", -30.0F, 30.0F, false, 1, kX + 0x500,
+       [](auto& v) { for (auto& x : v) x = sf::silu(x); }},
+      {"softmax", "wm_softmax", -8.0F, 8.0F, false, 2, kX,
+       [](auto& v) { sf::softmax(std::span<float>(v)); }},
+  };
+  std::vector<wm::sw::assembler::Source> lib;
+  for (const char* f : {"exp.s", "recip.s", "rsqrt.s", "silu.s", "softmax.s"}) {
+    const std::string path = std::string(WM_ASM_LIB_DIR) + "/" + f;
+    lib.push_back({path, wm::sw::assembler::read_text_file(path)});
+  }
+  for (const auto& fn : fns) {
+    std::vector<float> x(n);
+    std::uniform_real_distribution<float> u(fn.log_scale ? std::log(fn.lo) : fn.lo,
+                                            fn.log_scale ? std::log(fn.hi) : fn.hi);
+    for (auto& v : x) v = fn.log_scale ? std::exp(u(rng)) : u(rng);
+    std::vector<std::uint32_t> xb(n);
+    for (std::uint32_t i = 0; i < n; ++i) xb[i] = bits(x[i]);
+    // silu reads d1 and writes d2; the others work on d2 (and d3 for recip/rsqrt).
+    std::string main = dsd_mem(fn.in_dsd, kX, n, 1) + dsd_mem(fn.in_dsd == 1 ? 2 : 3,
+                                                              fn.in_dsd == 1 ? kX + 0x500 : kT3, n, 1);
+    if (fn.in_dsd == 1) main += dsd_mem(3, kT3, n, 1);
+    main += dsd_mem(4, kT4, n, 1) + dsd_mem(5, kT5, n, 1) + dsd_mem(6, kT1, n, 1);
+    main += fmt::format("  call {}\n  halt\n", fn.call);
+    std::vector<wm::sw::assembler::Source> sources{{"main", main}};
+    sources.insert(sources.end(), lib.begin(), lib.end());
+    const auto prog = wm::sw::assembler::assemble(sources);
+    co_await pe.reset();
+    co_await pe.load(kX, xb);
+    co_await pe.load(prog.image.words);
+    pe.activate(0);
+    co_await pe.run(100000, {0.1, 0.0}, &rng);
+    check(pe.halted() && pe.err_code() == 0, "{}: halted {} error {} at {:#x}", fn.name,
+          pe.halted(), pe.err_code(), pe.err_pc());
+    auto want = x;
+    fn.golden(want);
+    std::vector<std::uint32_t> wb(n);
+    for (std::uint32_t i = 0; i < n; ++i) wb[i] = bits(want[i]);
+    check_words(co_await pe.read(fn.out, n), wb, fn.name);
   }
 }
