@@ -1,0 +1,105 @@
+// Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
+// Simulation speed of the composed mesh (wm::sim): an 8 x 8 mesh with the real PE loads a GEMV
+// kernel through the host port, runs it (each tile repeats its fdotv to stay busy) and reduces
+// over the links; simulated tile-cycles per wall second, in 1 and 2 threads (which must agree
+// on every result and on the cycle count). Writes JSON (argument 1) and prints a summary.
+//   bench_sim_speed [out.json] [width] [height] [repeat]
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <fmt/format.h>
+#include <fstream>
+#include <random>
+#include <string>
+#include <wm/sim/host.hpp>
+#include <wm/sim/tile_mesh.hpp>
+
+#include "gemv_kernel.hpp"
+
+namespace {
+
+struct Result {
+  unsigned threads = 0;
+  std::uint64_t cycles = 0;
+  double seconds = 0;
+  std::vector<std::uint32_t> y;
+  [[nodiscard]] double rate(unsigned tiles) const {
+    return static_cast<double>(cycles) * tiles / seconds;
+  }
+};
+
+Result run(const wm::tb::mesh::Gemv& g, const std::vector<wm::sim::Wavelet>& stream,
+           unsigned threads) {
+  wm::sim::MeshOptions opt;
+  opt.width = g.width;
+  opt.height = g.height;
+  opt.threads = threads;
+  wm::sim::Mesh mesh(opt);
+  wm::sim::HostLink host;
+  for (const auto& w : stream) host.send(w);
+  const auto t0 = std::chrono::steady_clock::now();
+  mesh.run(3);
+  mesh.set_reset(false);
+  // The host feeds wavelets cycle by cycle while it has some; then the mesh runs in chunks
+  // and sinks the results itself.
+  while (!host.idle()) wm::sim::host_step(mesh, host);
+  wm::sim::host_step(mesh, host);  // the host's last credit returns
+  if (!host.received().empty()) throw std::runtime_error("results before the load ended");
+  mesh.set_host_sink(true);
+  while (!(mesh.all_halted() && mesh.sunk().size() >= g.n())) {
+    if (mesh.cycle() > 5'000'000) throw std::runtime_error("the kernel did not finish");
+    mesh.run(256);
+  }
+  const auto t1 = std::chrono::steady_clock::now();
+  Result r;
+  r.threads = threads;
+  r.cycles = mesh.cycle();
+  r.seconds = std::chrono::duration<double>(t1 - t0).count();
+  r.y = g.collect(mesh.sunk());
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  const std::string out = argc > 1 ? argv[1] : "sim_speed.json";
+  wm::tb::mesh::Gemv g;
+  g.width = argc > 2 ? static_cast<unsigned>(std::stoul(argv[2])) : 8;
+  g.height = argc > 3 ? static_cast<unsigned>(std::stoul(argv[3])) : 8;
+  g.rows_per_tile = 8;
+  g.cols_per_tile = 16;
+  g.repeat = argc > 4 ? static_cast<unsigned>(std::stoul(argv[4])) : 40;
+  std::mt19937_64 rng(1);
+  const auto a = wm::tb::mesh::random_floats(rng, std::size_t{g.n()} * g.k());
+  const auto xv = wm::tb::mesh::random_floats(rng, g.k());
+  const auto stream = g.host_stream(a, xv);
+  const auto want = g.expected(a, xv);
+  const unsigned tiles = g.width * g.height;
+
+  std::vector<Result> results;
+  for (unsigned threads : {1u, 2u}) {
+    results.push_back(run(g, stream, threads));
+    const auto& r = results.back();
+    if (r.y != want) throw std::runtime_error(fmt::format("{} thread(s): wrong y", threads));
+    if (r.cycles != results.front().cycles) {
+      throw std::runtime_error("1 and 2 threads simulated different cycle counts");
+    }
+    fmt::print("sim_speed {}x{} {} thread(s): {} cycles in {:.2f} s = {:.3f} M tile-cycles/s\n",
+               g.width, g.height, threads, r.cycles, r.seconds, r.rate(tiles) / 1e6);
+  }
+  std::ofstream f(out);
+  f << fmt::format(
+      "{{\n  \"mesh\": \"{}x{}\",\n  \"workload\": \"GEMV {}x{}, fdotv x{} per tile, tree "
+      "reduction\",\n  \"cycles\": {},\n  \"tile_cycles_per_s_1_thread\": {:.0f},\n"
+      "  \"tile_cycles_per_s_2_threads\": {:.0f},\n  \"speedup_2_threads\": {:.3f},\n"
+      "  \"hardware_threads\": {}\n}}\n",
+      g.width, g.height, g.n(), g.k(), g.repeat, results[0].cycles, results[0].rate(tiles),
+      results[1].rate(tiles), results[1].rate(tiles) / results[0].rate(tiles),
+      std::thread::hardware_concurrency());
+  fmt::print("sim_speed: wrote {}\n", out);
+  return 0;
+} catch (const std::exception& e) {
+  fmt::print(stderr, "bench_sim_speed: {}\n", e.what());
+  return 1;
+}
