@@ -23,7 +23,7 @@ namespace fp = wm::sw::fp;
 inline std::vector<float> test_vector(std::size_t n, std::uint64_t seed) {
   std::vector<float> v(n);
   std::uint64_t s = seed * 0x9E3779B97F4A7C15ull + 1;
-  for (float &f : v) {
+  for (float& f : v) {
     s = s * 6364136223846793005ull + 1442695040888963407ull;
     const auto u = static_cast<std::int32_t>(s >> 43) - (1 << 20);  // -2^20 .. 2^20-1
     f = static_cast<float>(u) * 0x1p-20f;
@@ -50,7 +50,7 @@ inline ms::MeshSim make_mesh(const mp::MeshProgram& program, std::uint64_t seed,
 
 /// Runs one host step and returns its output as floats (checked for the
 /// promised count).
-inline std::vector<float> run_step(ms::MeshSim &sim, const mp::HostStep &step) {
+inline std::vector<float> run_step(ms::MeshSim& sim, const mp::HostStep& step) {
   sim.host_send(step.input);
   const auto out = sim.run();
   BOOST_TEST_REQUIRE(out.size() == step.output_words);
@@ -59,7 +59,7 @@ inline std::vector<float> run_step(ms::MeshSim &sim, const mp::HostStep &step) {
 
 /// Every element bit for bit; names the first mismatch.
 inline void require_bits(std::span<const float> got, std::span<const float> want,
-                         const char *what) {
+                         const char* what) {
   BOOST_TEST_REQUIRE(got.size() == want.size());
   for (std::size_t i = 0; i < got.size(); ++i) {
     BOOST_TEST_REQUIRE(fp::to_bits(got[i]) == fp::to_bits(want[i]),

@@ -56,6 +56,15 @@ BOOST_AUTO_TEST_CASE(default_model_4x4) {
   BOOST_TEST(a == b);
 }
 
+// make sim's shape: the KV cache holds 34 positions (not 35); two tokens decode bit-exact.
+BOOST_AUTO_TEST_CASE(default_model_8x8) {
+  const auto w = model::builtin_model();
+  const mp::MeshDecoder dec(w, {8, 8}, {34});
+  BOOST_TEST(dec.max_positions() == 34);
+  BOOST_CHECK_THROW(mp::MeshDecoder(w, {8, 8}, {35}), mp::DoesNotFit);
+  (void)check_decode(w, 8, 8, {1, 5}, 1, 11);
+}
+
 BOOST_AUTO_TEST_CASE(default_model_non_square) {
   const auto w = model::builtin_model();
   (void)check_decode(w, 5, 4, {3, 9}, 2, 3);
@@ -93,13 +102,13 @@ BOOST_AUTO_TEST_CASE(single_pe_and_single_row) {
 BOOST_AUTO_TEST_CASE(does_not_fit) {
   const auto w = model::builtin_model();
   const auto expect = [&](int width, int height, mp::MeshShape shape, int positions,
-                          const std::string &resource) {
+                          const std::string& resource) {
     shape.width = width;
     shape.height = height;
     try {
       const mp::MeshDecoder d(w, shape, {positions});
       BOOST_FAIL("expected DoesNotFit(" << resource << ")");
-    } catch (const mp::DoesNotFit &e) {
+    } catch (const mp::DoesNotFit& e) {
       BOOST_TEST(e.resource() == resource, e.what());
     }
   };
@@ -141,9 +150,9 @@ BOOST_AUTO_TEST_CASE(tolerance_to_double) {
 
 BOOST_AUTO_TEST_CASE(cycle_estimate) {
   const auto w = model::builtin_model();
-  const auto total = [](const std::vector<mp::MeshDecoder::Phase> &ph) {
+  const auto total = [](const std::vector<mp::MeshDecoder::Phase>& ph) {
     std::int64_t t = 0;
-    for (const auto &p : ph) t += p.cycles.total();
+    for (const auto& p : ph) t += p.cycles.total();
     return t;
   };
   // On one PE every GEMV is all compute: q, k, v are 3 * 64 * 64 element steps.
@@ -160,7 +169,7 @@ BOOST_AUTO_TEST_CASE(cycle_estimate) {
   const auto b = d.estimate(7);
   BOOST_TEST(b[3].cycles.total() > a[3].cycles.total());
   BOOST_TEST(total(b) - total(a) == 2 * (b[3].cycles.total() - a[3].cycles.total()));
-  for (const auto &p : b) {
+  for (const auto& p : b) {
     BOOST_TEST_MESSAGE(p.name << " L" << p.layer << ": compute " << p.cycles.compute << " network "
                               << p.cycles.network);
   }

@@ -18,7 +18,7 @@ struct Case {
   int rows, cols, width, height;
 };
 
-void check_gemv(const Case &k, int seeds) {
+void check_gemv(const Case& k, int seeds) {
   const auto wdata = test_vector(static_cast<std::size_t>(k.rows * k.cols), 7);
   const model::MatrixView w{wdata, k.rows, k.cols};
   const mp::MeshGemv g(w, {k.width, k.height});
@@ -81,7 +81,7 @@ BOOST_AUTO_TEST_CASE(does_not_fit) {
   try {
     const mp::MeshGemv g(w, {2, 2});
     BOOST_FAIL("a 150x150 block per PE cannot fit 12288 words");
-  } catch (const mp::DoesNotFit &e) {
+  } catch (const mp::DoesNotFit& e) {
     BOOST_TEST(e.resource() == "SRAM words per PE");
     BOOST_TEST(std::string(e.what()).find("tile (0, 0) needs") != std::string::npos, e.what());
   }

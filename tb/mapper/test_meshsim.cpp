@@ -46,7 +46,7 @@ BOOST_AUTO_TEST_CASE(addressed_load_and_static_multicast) {
         "    dsdm d0, r2, r1, r3\n    dsdfo d1, 5, r1, r0\n    "
         "fmov d1, d0\n    exit\n");
     std::vector<std::uint32_t> code;
-    for (const auto &[a, w] : prog.image.words) code.push_back(w);
+    for (const auto& [a, w] : prog.image.words) code.push_back(w);
     mp::append_load(host, 1, 1, 0, 0, code);
     const std::vector<std::uint32_t> data{fp::to_bits(1.5F), fp::to_bits(-2.0F), fp::to_bits(3.0F)};
     mp::append_load(host, 1, 1, 0, 0x100, data);
@@ -67,7 +67,7 @@ BOOST_AUTO_TEST_CASE(unconfigured_color_is_an_error) {
   try {
     (void)sim.run();
     BOOST_FAIL("an unconfigured color must not route");
-  } catch (const ms::MeshError &e) {
+  } catch (const ms::MeshError& e) {
     BOOST_TEST(std::string(e.what()).find("unconfigured") != std::string::npos, e.what());
   }
 }
@@ -81,7 +81,7 @@ BOOST_AUTO_TEST_CASE(off_edge_is_an_error) {
   try {
     (void)sim.run();
     BOOST_FAIL("a route north of row 0 leaves the mesh");
-  } catch (const ms::MeshError &e) {
+  } catch (const ms::MeshError& e) {
     BOOST_TEST(std::string(e.what()).find("off the mesh edge") != std::string::npos, e.what());
   }
 }
@@ -104,14 +104,14 @@ BOOST_AUTO_TEST_CASE(stuck_task_is_a_deadlock) {
   std::vector<mp::Wavelet> host{mp::config_wavelet({0, mp::RouteMode::addressed, 0, 0}, 0, 0, 0)};
   const auto prog = as::assemble("    recv r1, 3\n    exit\n");
   std::vector<std::uint32_t> code;
-  for (const auto &[a, w] : prog.image.words) code.push_back(w);
+  for (const auto& [a, w] : prog.image.words) code.push_back(w);
   mp::append_load(host, 0, 0, 0, 0, code);
   host.push_back(mp::activate_wavelet(0, 0, 0, 0));
   sim.host_send(host);
   try {
     (void)sim.run();
     BOOST_FAIL("recv on a color nobody sends must be reported");
-  } catch (const ms::MeshError &e) {
+  } catch (const ms::MeshError& e) {
     BOOST_TEST(std::string(e.what()).find("deadlock") != std::string::npos, e.what());
   }
 }

@@ -22,8 +22,8 @@ namespace wm::sw::mapper {
 namespace {
 
 constexpr float kRmsEps = 1e-5F;  // FloatDecoder's
-constexpr std::array<const char *, 6> kLibFiles = {"exp.s",  "recip.s",   "rsqrt.s",
-                                                   "silu.s", "softmax.s", "rope.s"};
+constexpr std::array<const char*, 6> kLibFiles = {"exp.s",  "recip.s",   "rsqrt.s",
+                                                  "silu.s", "softmax.s", "rope.s"};
 constexpr unsigned kNeededColors = 6;
 
 std::uint8_t reduce_color(int c) { return c % 2 == 0 ? color::reduce0 : color::reduce1; }
@@ -40,23 +40,26 @@ struct Gemv {
   std::vector<std::int64_t> cb;  ///< column bounds over mesh columns
 };
 
-/// GEMV output rows over the mesh rows: row 0, whose PE (0, 0) also runs every
-/// element-wise phase and holds the KV cache, takes one share for every
-/// kRowShare of the other rows.
+/// GEMV output rows over the mesh rows. PE (0, 0) also runs every element-wise phase and holds
+/// the KV cache, so its whole row gets a smaller share: one for every kRowShare of the other
+/// rows on meshes of fewer than kFreeRow0 rows, none at all from kFreeRow0 rows on (the
+/// others then have room, and (0, 0) the most room for positions).
 constexpr std::int64_t kRowShare = 4;
+constexpr int kFreeRow0 = 4;
 std::vector<std::int64_t> row_bounds(std::int64_t n, int height) {
   if (height == 1) return split_bounds(n, 1);
-  const std::int64_t total = 1 + kRowShare * (height - 1);
+  const std::int64_t first = height >= kFreeRow0 ? 0 : 1;
+  const std::int64_t total = first + kRowShare * (height - 1);
   std::vector<std::int64_t> b{0};
   for (int r = 1; r <= height; ++r) {
-    b.push_back(n * (1 + kRowShare * (r - 1)) / total);
+    b.push_back(n * (first + kRowShare * (r - 1)) / total);
   }
   return b;
 }
 
-std::vector<Gemv> decode_gemvs(const model::Weights &w, int width, int height) {
+std::vector<Gemv> decode_gemvs(const model::Weights& w, int width, int height) {
   std::vector<Gemv> g;
-  const auto add = [&](model::Stage s, int l, const model::MatrixView &m) {
+  const auto add = [&](model::Stage s, int l, const model::MatrixView& m) {
     g.push_back({s, l, m, row_bounds(m.rows, height), split_bounds(m.cols, width)});
   };
   for (int l = 0; l < w.config.n_layers; ++l) {
@@ -89,7 +92,7 @@ class Layout {
     return a;
   }
   [[nodiscard]] std::uint32_t end() const { return next_; }
-  [[nodiscard]] const std::map<std::uint32_t, std::uint32_t> &data() const { return data_; }
+  [[nodiscard]] const std::map<std::uint32_t, std::uint32_t>& data() const { return data_; }
 
  private:
   std::uint32_t next_;
@@ -107,7 +110,7 @@ struct Built {
 
 class TileGen {
  public:
-  TileGen(const model::Weights &w, const std::vector<Gemv> &gemvs, const MeshShape &s, int c, int r,
+  TileGen(const model::Weights& w, const std::vector<Gemv>& gemvs, const MeshShape& s, int c, int r,
           int positions)
       : w_(w), gemvs_(gemvs), s_(s), c_(c), r_(r), positions_(positions) {}
 
@@ -120,7 +123,7 @@ class TileGen {
     std::vector<std::uint32_t> blocks;
     std::int64_t max_rows = 1;
     std::vector<float> block;
-    for (const Gemv &g : gemvs_) {
+    for (const Gemv& g : gemvs_) {
       block.clear();
       for (std::int64_t i = g.rb[r_]; i < g.rb[r_ + 1]; ++i) {
         const auto row = g.m.row(i);
@@ -130,7 +133,7 @@ class TileGen {
       max_rows = std::max(max_rows, g.rb[r_ + 1] - g.rb[r_]);
     }
     Built b;
-    const model::Config &cfg = w_.config;
+    const model::Config& cfg = w_.config;
     if (c_ != 0 || r_ != 0) {
       scratch_ = mem.alloc(std::max(cfg.dim, cfg.hidden_dim));
       ybuf_ = mem.alloc(max_rows);
@@ -144,7 +147,7 @@ class TileGen {
     }
     b.image = assembler::assemble(sources(b.text), {s_.num_colors}).image;
     b.code_end = b.image.words.empty() ? 0 : b.image.words.rbegin()->first + 1;
-    for (const auto &[addr, word] : mem.data()) b.image.words[addr] = word;
+    for (const auto& [addr, word] : mem.data()) b.image.words[addr] = word;
     b.end = mem.end();
     return b;
   }
@@ -153,10 +156,10 @@ class TileGen {
   [[nodiscard]] bool coord() const { return c_ == 0 && r_ == 0; }
   [[nodiscard]] bool multi() const { return s_.width * s_.height > 1; }
 
-  std::vector<assembler::Source> sources(const std::string &main) const {
+  std::vector<assembler::Source> sources(const std::string& main) const {
     std::vector<assembler::Source> src{{fmt::format("decode_{}_{}.s", c_, r_), main}};
     if (coord()) {
-      for (const char *f : kLibFiles) {
+      for (const char* f : kLibFiles) {
         const std::string path = std::string(WM_ASM_LIB_DIR) + "/" + f;
         src.push_back({path, assembler::read_text_file(path)});
       }
@@ -166,7 +169,7 @@ class TileGen {
 
   /// One MeshGEMV step of this tile. At (0, 0): broadcast the input at `src`,
   /// write the result at the address held in register `rdst`.
-  void gemv(AsmBuilder &a, const Gemv &g, std::uint32_t wblk, std::uint32_t src, unsigned rdst) {
+  void gemv(AsmBuilder& a, const Gemv& g, std::uint32_t wblk, std::uint32_t src, unsigned rdst) {
     const auto K = u32(g.m.cols);
     const auto n = u32(g.rb[r_ + 1] - g.rb[r_]);
     const auto k = u32(g.cb[c_ + 1] - g.cb[c_]);
@@ -236,7 +239,7 @@ class TileGen {
     }
   }
 
-  void rmsnorm(AsmBuilder &a, std::uint32_t x, std::uint32_t wn, std::uint32_t out) {
+  void rmsnorm(AsmBuilder& a, std::uint32_t x, std::uint32_t wn, std::uint32_t out) {
     const auto dim = u32(w_.config.dim);
     a.comment("rmsnorm");
     a.li(4, 0);
@@ -253,8 +256,8 @@ class TileGen {
     a.op("fmul d1, d1, d2");
   }
 
-  void coordinator(AsmBuilder &a, Layout &mem, const std::vector<std::uint32_t> &blocks, Built &b) {
-    const model::Config &cfg = w_.config;
+  void coordinator(AsmBuilder& a, Layout& mem, const std::vector<std::uint32_t>& blocks, Built& b) {
+    const model::Config& cfg = w_.config;
     const int hs = cfg.head_size();
     const int half = hs / 2;
     const int kv_dim = cfg.kv_dim();
@@ -268,9 +271,12 @@ class TileGen {
     const std::uint32_t hb2 = mem.alloc(cfg.hidden_dim);
     const std::uint32_t sy = mem.alloc(cfg.hidden_dim);
     const std::uint32_t att = mem.alloc(P);
-    const std::uint32_t logits = mem.alloc(cfg.vocab_size);
-    const std::array<std::uint32_t, 3> t = {mem.alloc(tmp_len), mem.alloc(tmp_len),
-                                            mem.alloc(tmp_len)};
+    // The temporaries of RoPE, softmax and SiLU are dead by the classifier: the logits reuse
+    // their words.
+    const std::uint32_t shared = mem.alloc(std::max<std::int64_t>(3 * tmp_len, cfg.vocab_size));
+    const std::uint32_t logits = shared;
+    const std::array<std::uint32_t, 3> t = {shared, shared + u32(tmp_len),
+                                            shared + u32(2 * tmp_len)};
     const std::uint32_t pos = mem.alloc(1);
     const std::uint32_t rms_att = mem.put(w_.rms_att);
     const std::uint32_t rms_ffn = mem.put(w_.rms_ffn);
@@ -403,8 +409,8 @@ class TileGen {
     b.text = a.text();
   }
 
-  const model::Weights &w_;
-  const std::vector<Gemv> &gemvs_;
+  const model::Weights& w_;
+  const std::vector<Gemv>& gemvs_;
   MeshShape s_;
   int c_;
   int r_;
@@ -447,7 +453,7 @@ std::vector<Route> decode_routes(int c, int r, int width, int height) {
 
 }  // namespace
 
-const model::SumOrder &MeshOrderPolicy::order(const model::SumSite &site, std::int64_t n) const {
+const model::SumOrder& MeshOrderPolicy::order(const model::SumSite& site, std::int64_t n) const {
   switch (site.stage) {
     case model::Stage::wq:
     case model::Stage::wk:
@@ -466,7 +472,7 @@ const model::SumOrder &MeshOrderPolicy::order(const model::SumSite &site, std::i
   }
 }
 
-MeshDecoder::MeshDecoder(const model::Weights &w, const MeshShape &shape, const DecodeOptions &opt)
+MeshDecoder::MeshDecoder(const model::Weights& w, const MeshShape& shape, const DecodeOptions& opt)
     : w_(w),
       shape_(shape),
       positions_(opt.max_positions > 0 ? opt.max_positions : w.config.seq_len),
@@ -494,8 +500,7 @@ MeshDecoder::MeshDecoder(const model::Weights &w, const MeshShape &shape, const 
   for (int r = 0; r < shape.height; ++r) {
     for (int c = 0; c < shape.width; ++c) {
       TileGen gen(w, gemvs, shape, c, r, positions_);
-      // li is always two words, so code size does not depend on the data
-      // addresses.
+      // Code size does not depend on the data addresses (AsmBuilder::li): measure, then place.
       const Built probe = gen.build(0);
       const std::uint32_t code_words = probe.code_end;
       Built b = gen.build(code_words);
@@ -559,7 +564,7 @@ constexpr std::int64_t kRopePasses = 7;
 constexpr std::int64_t kScalarRsqrt = 30;  // rmsnorm's scalar tail: scale, eps, rsqrt, call
 constexpr std::int64_t kScalarRecip = 15;
 
-PhaseEstimate gemv_cycles(const Gemv &g, int width, int height, int hop) {
+PhaseEstimate gemv_cycles(const Gemv& g, int width, int height, int hop) {
   std::int64_t max_nk = 0;
   std::int64_t max_n = 0;
   for (int r = 0; r < height; ++r) {
@@ -580,13 +585,13 @@ PhaseEstimate gemv_cycles(const Gemv &g, int width, int height, int hop) {
 }  // namespace
 
 std::vector<MeshDecoder::Phase> MeshDecoder::estimate(int pos, int hop_latency) const {
-  const model::Config &c = w_.config;
+  const model::Config& c = w_.config;
   const auto gemvs = decode_gemvs(w_, shape_.width, shape_.height);
   const std::int64_t positions = pos + 1;
   const std::int64_t hs = c.head_size();
   std::vector<Phase> out;
   std::size_t gi = 0;
-  const auto gemv = [&](PhaseEstimate &e) {
+  const auto gemv = [&](PhaseEstimate& e) {
     const PhaseEstimate g = gemv_cycles(gemvs[gi++], shape_.width, shape_.height, hop_latency);
     e.compute += g.compute;
     e.network += g.network;

@@ -27,7 +27,7 @@ struct TileLayout {
 /// PE (c, r)'s program: partials, its step of the row chain, and at column 0
 /// the gather.
 std::string gemv_program(int c, int r, int width, std::int64_t rows, std::int64_t cols,
-                         std::int64_t below, const TileLayout &m) {
+                         std::int64_t below, const TileLayout& m) {
   AsmBuilder a;
   a.comment(fmt::format("MeshGEMV tile ({}, {}): {} rows x {} cols", c, r, rows, cols));
   a.label("boot");
@@ -92,7 +92,7 @@ std::vector<Route> gemv_routes(int c, int r, int width, int height) {
 
 }  // namespace
 
-MeshGemv::MeshGemv(const model::MatrixView &w, const MeshShape &shape)
+MeshGemv::MeshGemv(const model::MatrixView& w, const MeshShape& shape)
     : w_(w),
       shape_(shape),
       row_bounds_(split_bounds(w.rows, shape.height)),
@@ -113,9 +113,8 @@ MeshGemv::MeshGemv(const model::MatrixView &w, const MeshShape &shape)
     const std::int64_t below = n_total - row_bounds_[r + 1];
     for (int c = 0; c < shape.width; ++c) {
       const std::int64_t cols = col_bounds_[c + 1] - col_bounds_[c];
-      // li is always two words, so the code size does not depend on the layout:
-      // build once to measure it, then again with the data placed right after
-      // the code.
+      // Code size does not depend on the layout (AsmBuilder::li): build once to measure it,
+      // then again with the data placed right after the code.
       TileLayout m;
       const auto code_words =
           assembler::assemble(gemv_program(c, r, shape.width, rows, cols, below, m), "gemv.s")

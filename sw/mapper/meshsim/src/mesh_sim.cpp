@@ -12,7 +12,7 @@ namespace wm::sw::meshsim {
 namespace {
 constexpr unsigned kNumPorts = 5;
 constexpr unsigned kP = 0, kW = 1, kE = 2, kN = 3, kS = 4;
-constexpr std::array<const char *, kNumPorts> kPortName = {"P", "W", "E", "N", "S"};
+constexpr std::array<const char*, kNumPorts> kPortName = {"P", "W", "E", "N", "S"};
 constexpr std::array<unsigned, kNumPorts> kOpposite = {kP, kE, kW, kS, kN};
 constexpr std::array<int, kNumPorts> kDx = {0, -1, 1, 0, 0};
 constexpr std::array<int, kNumPorts> kDy = {0, 0, 0, -1, 1};
@@ -21,7 +21,7 @@ constexpr std::uint8_t kModeStatic = 1;
 constexpr std::uint8_t kModeAddressed = 2;
 }  // namespace
 
-MeshSim::MeshSim(int width, int height, const Options &options)
+MeshSim::MeshSim(int width, int height, const Options& options)
     : width_(width), height_(height), opt_(options), rng_(options.seed) {
   if (width < 1 || height < 1 || width > 32 || height > 32) {
     throw std::invalid_argument(fmt::format("mesh {}x{}: each side must be 1..32", width, height));
@@ -47,13 +47,13 @@ void MeshSim::host_send(std::span<const Wavelet> wavelets) {
   host_in_.insert(host_in_.end(), wavelets.begin(), wavelets.end());
 }
 
-void MeshSim::error(std::size_t t, unsigned port, unsigned color, const char *what) const {
+void MeshSim::error(std::size_t t, unsigned port, unsigned color, const char* what) const {
   throw MeshError(fmt::format("tile ({}, {}) input {} color {}: {}", static_cast<int>(t) % width_,
                               static_cast<int>(t) / width_, kPortName.at(port), color, what));
 }
 
 bool MeshSim::has_room(std::size_t t, unsigned port, unsigned color) const {
-  const Tile &tile = tiles_[t];
+  const Tile& tile = tiles_[t];
   if (port == kP) {
     return tile.pe.input_size(color) < opt_.queue_depth;
   }
@@ -66,7 +66,7 @@ bool MeshSim::has_room(std::size_t t, unsigned port, unsigned color) const {
          opt_.queue_depth;
 }
 
-bool MeshSim::deliver(std::size_t t, unsigned port, const Wavelet &w) {
+bool MeshSim::deliver(std::size_t t, unsigned port, const Wavelet& w) {
   ++hops_;
   if (port == kP) {
     tiles_[t].pe.push_input(w);
@@ -86,8 +86,8 @@ bool MeshSim::deliver(std::size_t t, unsigned port, const Wavelet &w) {
 }
 
 bool MeshSim::forward(std::size_t t, unsigned port, unsigned color) {
-  Tile &tile = tiles_[t];
-  Queue &queue = tile.queues[port * opt_.num_colors + color];
+  Tile& tile = tiles_[t];
+  Queue& queue = tile.queues[port * opt_.num_colors + color];
   const Wavelet w = queue.q.front();
   const int x = static_cast<int>(t) % width_;
   const int y = static_cast<int>(t) / width_;
@@ -102,7 +102,7 @@ bool MeshSim::forward(std::size_t t, unsigned port, unsigned color) {
     xy = kN;
   }
   const bool is_cfg = w.ctrl && (w.data >> 28) == kConfigCmd;
-  const RouteEntry &entry = tile.routes[color];
+  const RouteEntry& entry = tile.routes[color];
   std::uint8_t route = 0;
   if (is_cfg || entry.mode == kModeAddressed) {
     if (is_cfg && xy == kP) {
@@ -152,7 +152,7 @@ bool MeshSim::forward(std::size_t t, unsigned port, unsigned color) {
 }
 
 bool MeshSim::turn_router(std::size_t t) {
-  Tile &tile = tiles_[t];
+  Tile& tile = tiles_[t];
   const std::size_t n = tile.queues.size();
   const std::size_t start = rng_() % n;
   bool moved = false;
@@ -167,7 +167,7 @@ bool MeshSim::turn_router(std::size_t t) {
 }
 
 bool MeshSim::turn_pe(std::size_t t, unsigned burst) {
-  Tile &tile = tiles_[t];
+  Tile& tile = tiles_[t];
   bool moved = false;
   const auto flush_out = [&] {
     for (;;) {
@@ -177,7 +177,7 @@ bool MeshSim::turn_pe(std::size_t t, unsigned burst) {
       if (!tile.pe_out) return;
       const unsigned c = tile.pe_out->color;
       if (c >= opt_.num_colors) error(t, kP, c, "PE sent on a color the router does not have");
-      Queue &q = tile.queues[kP * opt_.num_colors + c];
+      Queue& q = tile.queues[kP * opt_.num_colors + c];
       if (q.q.size() >= opt_.queue_depth) return;
       q.q.push_back(*tile.pe_out);
       tile.pe_out.reset();
@@ -211,9 +211,9 @@ bool MeshSim::turn_pe(std::size_t t, unsigned burst) {
 bool MeshSim::turn_host() {
   bool moved = false;
   while (!host_in_.empty()) {
-    const Wavelet &w = host_in_.front();
+    const Wavelet& w = host_in_.front();
     if (w.color >= opt_.num_colors) error(0, kW, w.color, "host sent on a color out of range");
-    Queue &q = tiles_[0].queues[kW * opt_.num_colors + w.color];
+    Queue& q = tiles_[0].queues[kW * opt_.num_colors + w.color];
     if (q.q.size() >= opt_.queue_depth) break;
     q.q.push_back(w);
     host_in_.pop_front();
@@ -251,7 +251,7 @@ std::vector<Wavelet> MeshSim::run(std::uint64_t max_moves) {
     // cycle of waits.
     std::string stuck;
     for (std::size_t t = 0; t < tiles_.size(); ++t) {
-      const Tile &tile = tiles_[t];
+      const Tile& tile = tiles_[t];
       const int x = static_cast<int>(t) % width_;
       const int y = static_cast<int>(t) / width_;
       for (std::size_t q = 0; q < tile.queues.size(); ++q) {

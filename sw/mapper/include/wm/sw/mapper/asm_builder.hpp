@@ -1,9 +1,8 @@
 // Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Emits WM-ISA assembly text (docs/asm.md) for the mapper's per-PE programs.
-// r1..r3 are its scratch registers; every `li` is two words, so a program's
-// size does not depend on the values it loads (the mapper places data right
-// after the code in one pass).
+// Emits WM-ISA assembly text (docs/asm.md) for the mapper's per-PE programs. r1..r3 are its
+// scratch registers. A program's size depends only on its constants, not on its data
+// addresses (see li), so the mapper measures the code once and places the data after it.
 
 #include <fmt/format.h>
 
@@ -15,15 +14,24 @@ namespace wm::sw::mapper {
 class AsmBuilder {
  public:
   template <class... Args>
-  void op(fmt::format_string<Args...> f, Args &&...args) {
+  void op(fmt::format_string<Args...> f, Args&&... args) {
     text_ += "    ";
     text_ += fmt::format(f, std::forward<Args>(args)...);
     text_ += '\n';
   }
-  void label(const std::string &name) { text_ += name + ":\n"; }
-  void comment(const std::string &c) { text_ += "; " + c + '\n'; }
+  void label(const std::string& name) { text_ += name + ":\n"; }
+  void comment(const std::string& c) { text_ += "; " + c + '\n'; }
 
-  void li(unsigned r, std::uint32_t v) { op("li r{}, {:#x}", r, v); }
+  /// r = v: one `addi` when v fits its immediate (every address, length and stride does, as
+  /// SRAM has at most 2^16 words), else the two-word `li`. So code size depends only on the
+  /// constants, never on where the data lands.
+  void li(unsigned r, std::uint32_t v) {
+    if (v < kAddiLimit) {
+      op("addi r{}, r0, {}", r, v);
+    } else {
+      op("li r{}, {:#x}", r, v);
+    }
+  }
   /// d = MEM walk base, len0, stride0 (then len1 rows of stride1 when len1 !=
   /// 1).
   void mem(unsigned d, std::uint32_t base, std::uint32_t len0, std::int32_t stride0 = 1,
@@ -60,9 +68,10 @@ class AsmBuilder {
     op("dsdfo d{}, {}, r2, r0", d, color);
   }
 
-  [[nodiscard]] const std::string &text() const { return text_; }
+  [[nodiscard]] const std::string& text() const { return text_; }
 
  private:
+  static constexpr std::uint32_t kAddiLimit = 1u << 17;  // imm18 is sign-extended
   std::string text_;
 };
 

@@ -33,7 +33,7 @@ struct DecodeOptions {
 class MeshOrderPolicy final : public model::OrderPolicy {
  public:
   explicit MeshOrderPolicy(int width) : width_(width) {}
-  [[nodiscard]] const model::SumOrder &order(const model::SumSite &site,
+  [[nodiscard]] const model::SumOrder& order(const model::SumSite& site,
                                              std::int64_t n) const override;
 
  private:
@@ -46,14 +46,14 @@ class MeshDecoder {
  public:
   /// Maps `w` (borrowed: must outlive this) onto `shape`; throws DoesNotFit
   /// naming the resource (SRAM words per PE, colors, positions) and the tile.
-  MeshDecoder(const model::Weights &w, const MeshShape &shape, const DecodeOptions &opt = {});
+  MeshDecoder(const model::Weights& w, const MeshShape& shape, const DecodeOptions& opt = {});
 
-  [[nodiscard]] const MeshProgram &program() const { return program_; }
+  [[nodiscard]] const MeshProgram& program() const { return program_; }
   /// One token: LOAD the embedding of `token` and `pos` into PE (0, 0),
   /// ACTIVATE every PE; the output is the vocab_size logits. Positions run 0,
   /// 1, 2, ... as for FloatDecoder.
   [[nodiscard]] HostStep step(int token, int pos) const;
-  [[nodiscard]] const model::OrderPolicy &order() const { return order_; }
+  [[nodiscard]] const model::OrderPolicy& order() const { return order_; }
   [[nodiscard]] int max_positions() const { return positions_; }
 
   /// Per-phase cycle estimate of one token at `pos` (docs/mapping.md, "Cycle
@@ -68,7 +68,7 @@ class MeshDecoder {
   [[nodiscard]] std::vector<Phase> estimate(int pos, int hop_latency = 2) const;
 
  private:
-  const model::Weights &w_;
+  const model::Weights& w_;
   MeshShape shape_;
   int positions_;
   MeshOrderPolicy order_;

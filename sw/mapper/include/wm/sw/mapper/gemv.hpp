@@ -46,14 +46,14 @@ class MeshGemv {
  public:
   /// Maps `w` (rows x cols) onto `shape`; throws DoesNotFit naming the resource
   /// and tile.
-  MeshGemv(const model::MatrixView &w, const MeshShape &shape);
+  MeshGemv(const model::MatrixView& w, const MeshShape& shape);
 
-  [[nodiscard]] const MeshProgram &program() const { return program_; }
+  [[nodiscard]] const MeshProgram& program() const { return program_; }
   /// The host's wavelets for one product: every PE's x slice as a LOAD, then
   /// ACTIVATE task 0 of every PE; the output is y[0..rows) in order.
   [[nodiscard]] HostStep step(std::span<const float> x) const;
   /// The order in which every row's sum is added on the mesh.
-  [[nodiscard]] const model::SumOrder &order() const { return order_; }
+  [[nodiscard]] const model::SumOrder& order() const { return order_; }
   /// y in the mesh's order (the golden model): model::ordered_sum of row[k] *
   /// x[k].
   [[nodiscard]] std::vector<float> golden(std::span<const float> x) const;

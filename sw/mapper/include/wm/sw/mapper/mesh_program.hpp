@@ -34,13 +34,13 @@ struct Route {
   RouteMode mode = RouteMode::off;
   std::uint8_t rx = 0;  ///< port set, bit d = Dir d
   std::uint8_t tx = 0;
-  friend bool operator==(const Route &, const Route &) = default;
+  friend bool operator==(const Route&, const Route&) = default;
 };
 
 /// The router's configuration command (rtl/router/wm_router.sv header): ctrl =
 /// 1, data = 0xF << 28 | color << 23 | mode << 21 | rx << 5 | tx, routed X then
 /// Y on `travel_color` to tile (x, y) and consumed by its router.
-[[nodiscard]] Wavelet config_wavelet(const Route &r, int x, int y, std::uint8_t travel_color);
+[[nodiscard]] Wavelet config_wavelet(const Route& r, int x, int y, std::uint8_t travel_color);
 
 /// One tile: its PE memory image (program, constants, weights, buffers), the
 /// assembly it was built from (for listings and debugging), and its router's
@@ -74,7 +74,7 @@ struct MeshProgram {
   /// every tile's image as LOAD control wavelets plus data. Nothing comes back.
   std::vector<Wavelet> setup;
 
-  [[nodiscard]] const TileProgram &tile(int x, int y) const {
+  [[nodiscard]] const TileProgram& tile(int x, int y) const {
     return tiles.at(static_cast<std::size_t>(y * width + x));
   }
 };
@@ -82,13 +82,13 @@ struct MeshProgram {
 /// Host wavelets that write `words` to mem[addr..] of tile (x, y): LOAD control
 /// wavelets (at most 4095 words each) followed by their data, addressed on
 /// `color`.
-void append_load(std::vector<Wavelet> &out, int x, int y, std::uint8_t color, std::uint32_t addr,
+void append_load(std::vector<Wavelet>& out, int x, int y, std::uint8_t color, std::uint32_t addr,
                  std::span<const std::uint32_t> words);
 /// An ACTIVATE control wavelet for task `task` of tile (x, y).
 [[nodiscard]] Wavelet activate_wavelet(int x, int y, std::uint8_t color, unsigned task);
 /// Fills `program.setup`: configuration of every route, then every image as
 /// LOADs.
-void build_setup(MeshProgram &program);
+void build_setup(MeshProgram& program);
 
 /// The float payloads of host output wavelets.
 [[nodiscard]] std::vector<float> floats(std::span<const Wavelet> words);

@@ -17,9 +17,9 @@ namespace wm::sw::mapper {
 /// where.
 class DoesNotFit : public std::runtime_error {
  public:
-  DoesNotFit(std::string resource, const std::string &what)
+  DoesNotFit(std::string resource, const std::string& what)
       : std::runtime_error(what), resource_(std::move(resource)) {}
-  [[nodiscard]] const std::string &resource() const { return resource_; }
+  [[nodiscard]] const std::string& resource() const { return resource_; }
 
  private:
   std::string resource_;

@@ -45,7 +45,7 @@ class MeshError : public std::runtime_error {
 
 class MeshSim {
  public:
-  MeshSim(int width, int height, const Options &options = {});
+  MeshSim(int width, int height, const Options& options = {});
 
   /// Queues wavelets for the host port (router (0, 0), input W), sent in order
   /// as room allows.
@@ -56,7 +56,7 @@ class MeshSim {
   /// nothing moves), or past `max_moves`.
   std::vector<Wavelet> run(std::uint64_t max_moves = 2'000'000'000);
 
-  [[nodiscard]] const ref::Pe &pe(int x, int y) const { return tiles_.at(index(x, y)).pe; }
+  [[nodiscard]] const ref::Pe& pe(int x, int y) const { return tiles_.at(index(x, y)).pe; }
   [[nodiscard]] int width() const { return width_; }
   [[nodiscard]] int height() const { return height_; }
   /// Wavelet hops between routers (and ramps) so far: a rough traffic count for
@@ -74,7 +74,7 @@ class MeshSim {
     std::uint8_t tx = 0;
   };
   struct Tile {
-    explicit Tile(const ref::Config &c) : pe(c) {}
+    explicit Tile(const ref::Config& c) : pe(c) {}
     ref::Pe pe;
     std::vector<Queue> queues;  ///< port d, color c at d * num_colors + c
     std::vector<RouteEntry> routes;
@@ -87,10 +87,10 @@ class MeshSim {
   bool turn_pe(std::size_t t, unsigned burst);
   bool turn_router(std::size_t t);
   bool forward(std::size_t t, unsigned port, unsigned color);
-  bool deliver(std::size_t t, unsigned port, const Wavelet &w);
+  bool deliver(std::size_t t, unsigned port, const Wavelet& w);
   [[nodiscard]] bool has_room(std::size_t t, unsigned port, unsigned color) const;
   bool turn_host();
-  [[noreturn]] void error(std::size_t t, unsigned port, unsigned color, const char *what) const;
+  [[noreturn]] void error(std::size_t t, unsigned port, unsigned color, const char* what) const;
 
   int width_;
   int height_;
