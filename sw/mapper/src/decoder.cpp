@@ -137,8 +137,24 @@ class TileGen {
     if (c_ != 0 || r_ != 0) {
       scratch_ = mem.alloc(std::max(cfg.dim, cfg.hidden_dim));
       ybuf_ = mem.alloc(max_rows);
+      std::uint32_t h1 = 0;
+      std::uint32_t h3 = 0;
+      std::array<std::uint32_t, 4> tmp{};
+      if (c_ == 0) {
+        h1 = mem.alloc(max_rows);
+        h3 = mem.alloc(max_rows);
+        for (auto& t : tmp) t = mem.alloc(max_rows);
+      }
       for (std::size_t i = 0; i < gemvs_.size(); ++i) {
-        gemv(a, gemvs_[i], blocks[i], 0, 0);
+        const model::Stage st = gemvs_[i].stage;
+        if (st == model::Stage::w1) {
+          gemv(a, gemvs_[i], blocks[i], 0, 0, true, c_ == 0 ? h1 : 0);
+        } else if (st == model::Stage::w3) {
+          gemv(a, gemvs_[i], blocks[i], 0, 0, false, c_ == 0 ? h3 : 0);
+          if (c_ == 0) swiglu_gather(a, gemvs_[i], h1, h3, tmp, 0);
+        } else {
+          gemv(a, gemvs_[i], blocks[i], 0, 0);
+        }
       }
       a.op("exit");
       b.text = a.text();
@@ -158,7 +174,7 @@ class TileGen {
 
   std::vector<assembler::Source> sources(const std::string& main) const {
     std::vector<assembler::Source> src{{fmt::format("decode_{}_{}.s", c_, r_), main}};
-    if (coord()) {
+    if (c_ == 0) {
       for (const char* f : kLibFiles) {
         const std::string path = std::string(WM_ASM_LIB_DIR) + "/" + f;
         src.push_back({path, assembler::read_text_file(path)});
@@ -169,7 +185,11 @@ class TileGen {
 
   /// One MeshGEMV step of this tile. At (0, 0): broadcast the input at `src`,
   /// write the result at the address held in register `rdst`.
-  void gemv(AsmBuilder& a, const Gemv& g, std::uint32_t wblk, std::uint32_t src, unsigned rdst) {
+  /// `bcast` = false: the input is the previous GEMV's (W3 after W1), already in every PE.
+  /// `keep` != 0: column 0 keeps its rows (at `keep`, or at (0, 0) at rdst) for SwiGLU instead
+  /// of gathering them.
+  void gemv(AsmBuilder& a, const Gemv& g, std::uint32_t wblk, std::uint32_t src, unsigned rdst,
+            bool bcast = true, std::uint32_t keep = 0) {
     const auto K = u32(g.m.cols);
     const auto n = u32(g.rb[r_ + 1] - g.rb[r_]);
     const auto k = u32(g.cb[c_ + 1] - g.cb[c_]);
@@ -178,13 +198,13 @@ class TileGen {
                           g.layer, n, k));
     std::uint32_t x = src;
     if (coord()) {
-      if (multi()) {
+      if (multi() && bcast) {
         a.fout(6, kBroadcastColor, K);
         a.mem(7, src, K);
         a.op("fmov d6, d7");
       }
     } else {
-      if (multi()) {
+      if (multi() && bcast) {
         a.fin(6, kBroadcastColor, K);
         a.mem(7, scratch_, K);
         a.op("fmov d7, d6");
@@ -195,7 +215,7 @@ class TileGen {
       if (coord()) {
         a.mem_r(2, rdst, n);
       } else {
-        a.mem(2, ybuf_, n);
+        a.mem(2, keep != 0 && c_ == 0 ? keep : ybuf_, n);
       }
       if (k > 0) {
         a.mem(0, wblk, k, 1, n, static_cast<std::int32_t>(k));
@@ -219,7 +239,14 @@ class TileGen {
         }
       }
     }
-    if (c_ != 0) return;
+    if (c_ != 0 || keep != 0) return;
+    gather(a, n, below, ybuf_, rdst);
+  }
+
+  /// Column 0: PE (0, r > 0) streams its n rows at `own` north, then forwards the `below` rows
+  /// of the rows under it; (0, 0) receives them after its own, at rdst + n.
+  void gather(AsmBuilder& a, std::uint32_t n, std::uint32_t below, std::uint32_t own,
+              unsigned rdst) {
     if (coord()) {
       if (below == 0) return;
       a.fin(4, gather_color(1), below);
@@ -230,6 +257,7 @@ class TileGen {
     }
     if (n > 0) {
       a.fout(5, gather_color(r_), n);
+      a.mem(2, own, n);
       a.op("fmov d5, d2");
     }
     if (below > 0) {
@@ -237,6 +265,28 @@ class TileGen {
       a.fout(5, gather_color(r_), below);
       a.op("fmov d5, d6");
     }
+  }
+
+  /// SwiGLU on this column-0 PE's rows of W1 and W3 (h1 = silu(h1) * h3, in place in h1), then
+  /// the gather of h: SiLU runs on every mesh row at once, not on (0, 0) alone.
+  void swiglu_gather(AsmBuilder& a, const Gemv& g, std::uint32_t h1, std::uint32_t h3,
+                     const std::array<std::uint32_t, 4>& tmp, unsigned rdst) {
+    const auto n = u32(g.rb[r_ + 1] - g.rb[r_]);
+    const auto below = u32(g.m.rows - g.rb[r_ + 1]);
+    if (n > 0) {
+      a.comment("swiglu on this PE's rows");
+      a.mem(1, h1, n);
+      a.mem(2, tmp[0], n);
+      a.mem(3, tmp[1], n);
+      a.mem(4, tmp[2], n);
+      a.mem(5, tmp[3], n);
+      a.op("call wm_silu");
+      a.mem(0, h1, n);
+      a.mem(1, tmp[0], n);
+      a.mem(2, h3, n);
+      a.op("fmul d0, d1, d2");
+    }
+    gather(a, n, below, h1, rdst);
   }
 
   void rmsnorm(AsmBuilder& a, std::uint32_t x, std::uint32_t wn, std::uint32_t out) {
@@ -301,8 +351,9 @@ class TileGen {
     a.op("lw r7, {}(r0)", pos);
     a.op("addi r12, r7, 1");  // positions in the cache after this token
     std::size_t gi = 0;
-    const auto next_gemv = [&](std::uint32_t src, unsigned rdst) {
-      gemv(a, gemvs_[gi], blocks[gi], src, rdst);
+    const auto next_gemv = [&](std::uint32_t src, unsigned rdst, bool bcast = true,
+                               bool keep = false) {
+      gemv(a, gemvs_[gi], blocks[gi], src, rdst, bcast, keep ? 1 : 0);
       ++gi;
     };
     for (int l = 0; l < cfg.n_layers; ++l) {
@@ -376,21 +427,11 @@ class TileGen {
       a.op("fadd d0, d0, d1");
       rmsnorm(a, x, rms_ffn + u32(l) * dim, xb);
       a.li(10, hb);
-      next_gemv(xb, 10);
+      next_gemv(xb, 10, true, true);
       a.li(10, hb2);
-      next_gemv(xb, 10);
-      a.comment("swiglu");
-      const auto hid = u32(cfg.hidden_dim);
-      a.mem(1, hb, hid);
-      a.mem(2, sy, hid);
-      a.mem(3, t[0], hid);
-      a.mem(4, t[1], hid);
-      a.mem(5, t[2], hid);
-      a.op("call wm_silu");
-      a.mem(0, hb, hid);
-      a.mem(1, sy, hid);
-      a.mem(2, hb2, hid);
-      a.op("fmul d0, d1, d2");
+      next_gemv(xb, 10, false, true);
+      a.li(10, hb);
+      swiglu_gather(a, gemvs_[gi - 1], hb, hb2, {sy, t[0], t[1], t[2]}, 10);
       a.li(10, xb);
       next_gemv(hb, 10);
       a.comment("residual");
@@ -613,10 +654,21 @@ std::vector<MeshDecoder::Phase> MeshDecoder::estimate(int pos, int hop_latency) 
     wo.compute += c.dim;  // residual
     out.push_back({"wo", l, wo});
     out.push_back({"rms_ffn", l, norm});
+    // W1 keeps its rows at column 0, W3 reuses W1's broadcast, then column 0 runs SwiGLU on
+    // its rows in parallel and gathers h (counted once, as W3's gather).
     PhaseEstimate ffn;
-    gemv(ffn);
-    gemv(ffn);
-    ffn.compute += (kSiluPasses + 1) * c.hidden_dim;
+    const Gemv& w1 = gemvs[gi];
+    PhaseEstimate g1 = gemv_cycles(w1, shape_.width, shape_.height, hop_latency);
+    g1.network -= (w1.m.rows - w1.rb[1]) + (shape_.height - 1) * hop_latency;
+    ++gi;
+    PhaseEstimate g3 = gemv_cycles(gemvs[gi++], shape_.width, shape_.height, hop_latency);
+    if (shape_.width * shape_.height > 1) {
+      g3.network -= w1.m.cols + (shape_.width + shape_.height - 2) * hop_latency;
+    }
+    std::int64_t max_rows = 0;
+    for (int r = 0; r < shape_.height; ++r) max_rows = std::max(max_rows, w1.rb[r + 1] - w1.rb[r]);
+    ffn.compute = g1.compute + g3.compute + (kSiluPasses + 1) * max_rows;
+    ffn.network = g1.network + g3.network;
     gemv(ffn);
     ffn.compute += c.dim;  // residual
     out.push_back({"ffn", l, ffn});
