@@ -97,6 +97,7 @@ BOOST_AUTO_TEST_CASE(static_route_echo_to_host) {
   const auto out = sim.run();
   BOOST_TEST_REQUIRE(out.size() == 10u);
   for (std::uint32_t i = 0; i < 10; ++i) BOOST_TEST(out[i].data == i);
+  BOOST_TEST(sim.hops() == 10u);  // one hop each, router to host; the configuration is consumed
 }
 
 BOOST_AUTO_TEST_CASE(stuck_task_is_a_deadlock) {
