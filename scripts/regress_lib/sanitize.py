@@ -6,7 +6,8 @@ Verilated models included; it runs the tests matched by --sanitize-tests (the ha
 model, mapper and small-RTL tests: the big meshes would take the night under ASan). Any
 report fails the test, because halt_on_error turns it into a non-zero exit.
 
-libFuzzer: a clang build tree (OUT/fuzz, -DWM_FUZZ=ON) of tb/fuzz's targets, each run for
+libFuzzer: a clang build tree (OUT/fuzz/build, -DWM_FUZZ=ON) of tb/fuzz/project: sw/ and
+tb/fuzz's targets only, each run for
 --fuzz-seconds on a corpus kept under OUT/fuzz/corpus (so it grows night after night), seeded
 with the project's generated inputs. A crash, leak, timeout or sanitizer report leaves the
 input in OUT/fuzz/artifacts and fails the stage."""
@@ -103,8 +104,9 @@ def fuzz_stage(args, rep) -> None:
     log.parent.mkdir(parents=True, exist_ok=True)
     flags = "-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -g"
     env = {**os.environ, "CC": "clang", "CXX": "clang++"}
-    cfg = ["cmake", "-S", str(args.source), "-B", str(bdir), "-G", "Ninja",
-           "-DCMAKE_BUILD_TYPE=Release", "-DWM_FUZZ=ON", f"-DCMAKE_CXX_FLAGS={flags}"]
+    cfg = ["cmake", "-S", str(args.source / "tb" / "fuzz" / "project"), "-B", str(bdir),
+           "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release", "-DWM_FUZZ=ON",
+           f"-DCMAKE_CXX_FLAGS={flags}"]
     build = ["cmake", "--build", str(bdir), "-j", str(args.jobs), "--target", *FUZZ_TARGETS]
     if not _run_logged([cfg, build], log, env):
         rep.stages.append(Stage("fuzz", False, time.monotonic() - t0, f"build failed: {log}"))
@@ -116,8 +118,8 @@ def fuzz_stage(args, rep) -> None:
         corpus.mkdir(parents=True, exist_ok=True)
         artifacts = args.out / "fuzz" / "artifacts"
         artifacts.mkdir(parents=True, exist_ok=True)
-        seeds = bdir / "tb" / "fuzz" / "corpus" / seed_sub if seed_sub else lib_dir
-        exe = bdir / "tb" / "fuzz" / target
+        seeds = bdir / "fuzz" / "corpus" / seed_sub if seed_sub else lib_dir
+        exe = bdir / "fuzz" / target
         cmd = [str(exe), f"-max_total_time={args.fuzz_seconds}", "-rss_limit_mb=2048",
                "-timeout=10", f"-artifact_prefix={artifacts}/{target}-", "-print_final_stats=1",
                str(corpus), str(seeds)]
