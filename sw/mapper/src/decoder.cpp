@@ -152,6 +152,8 @@ class TileGen {
         } else if (st == model::Stage::w3) {
           gemv(a, gemvs_[i], blocks[i], 0, 0, false, c_ == 0 ? h3 : 0);
           if (c_ == 0) swiglu_gather(a, gemvs_[i], h1, h3, tmp, 0);
+        } else if (st == model::Stage::wk || st == model::Stage::wv) {
+          gemv(a, gemvs_[i], blocks[i], 0, 0, false);  // Q's broadcast of xb serves K and V
         } else {
           gemv(a, gemvs_[i], blocks[i], 0, 0);
         }
@@ -370,8 +372,8 @@ class TileGen {
       a.op("add r9, r9, r1");
       a.li(10, q);
       next_gemv(xb, 10);
-      next_gemv(xb, 8);
-      next_gemv(xb, 9);
+      next_gemv(xb, 8, false);
+      next_gemv(xb, 9, false);
       a.comment("rope");
       a.li(1, u32(half));
       a.op("mul r11, r7, r1");
@@ -644,6 +646,9 @@ std::vector<MeshDecoder::Phase> MeshDecoder::estimate(int pos, int hop_latency) 
     gemv(qkv);
     gemv(qkv);
     gemv(qkv);
+    if (shape_.width * shape_.height > 1) {  // K and V reuse Q's broadcast
+      qkv.network -= 2 * (c.dim + (shape_.width + shape_.height - 2) * hop_latency);
+    }
     out.push_back({"qkv", l, qkv});
     out.push_back({"rope", l, {kRopePasses * (c.dim + c.kv_dim()) / 2, 0}});
     const std::int64_t per_head =
