@@ -3,6 +3,7 @@
 // with sw/asm, run to `halt`, and its results in SRAM compared value for value with C++
 // (wm::sw::fp for every float). Random operands, random SRAM grant refusals and random ramp
 // backpressure make every check depend on the RTL computing, stalling and ordering right.
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <span>
@@ -782,4 +783,60 @@ WM_TEST(special_functions_match_reference_sequences) {
     for (std::uint32_t i = 0; i < n; ++i) wb[i] = bits(want[i]);
     check_words(co_await pe.read(fn.out, n), wb, fn.name);
   }
+}
+
+// Six data tasks bound to six colors (priorities crossing the color order), one of them
+// blocked until an UNBLOCK control wavelet arrives, wavelets arriving interleaved at random
+// with random SRAM stalls: every task sees exactly its color's wavelets, in arrival order.
+WM_TEST(task_scheduling_under_many_colors) {
+  Clock clk(dut.clk_i, 1, Unit::ns);
+  start_soon(clk.start());
+  PeBench pe(dut);
+  co_await pe.reset();
+  auto& rng = random();
+  constexpr unsigned kTasks = 6;
+  std::vector<std::vector<std::uint32_t>> per_color(8);
+  std::vector<unsigned> order;
+  unsigned total = 0;
+  for (unsigned t = 1; t <= kTasks; ++t) {
+    const unsigned count = 4 + static_cast<unsigned>(rng() % 10);
+    for (unsigned i = 0; i < count; ++i) order.push_back(8 - t);  // task t <- color 8 - t
+    total += count;
+  }
+  std::shuffle(order.begin(), order.end(), rng);
+  std::string prog;
+  for (unsigned t = 1; t <= kTasks; ++t) {
+    prog += fmt::format("  tentry {}, r0, task{}\n  tbind {}, {}\n  li r{}, {}\n", t, t, t, 8 - t,
+                        t, kOut + 0x40 * t);
+  }
+  // Task 3 stays blocked until the UNBLOCK queued behind the wavelet this recv takes.
+  prog += fmt::format("  tblock 3\n  recv r11, 0\n  li r9, 0\n  li r10, {}\n  exit\n", total);
+  for (unsigned t = 1; t <= kTasks; ++t) {
+    prog += fmt::format(R"(task{t}:
+  sw wv, 0(r{t})
+  addi r{t}, r{t}, 1
+  addi r9, r9, 1
+  beq r9, r10, all_done
+  exit
+)", fmt::arg("t", t));
+  }
+  prog += "all_done:\n  halt\n";
+  co_await pe.load_program(prog);
+  pe.activate(0);
+  pe.inject({false, 0, 0, 0, 0x5EED});
+  pe.inject({true, 0, 0, 0, isa::ctrl_word(isa::CtrlCmd::unblock, 3)});
+  for (const unsigned c : order) {
+    const auto v = static_cast<std::uint32_t>(rng());
+    per_color[c].push_back(v);
+    pe.inject({false, 0, 0, c, v});
+  }
+  const auto act = co_await pe.run(kMaxCycles, {0.2, 0.0}, &rng);
+  check(pe.halted() && pe.err_code() == 0, "halted {} error {} at {:#x}", pe.halted(),
+        pe.err_code(), pe.err_pc());
+  for (unsigned t = 1; t <= kTasks; ++t) {
+    const auto& want = per_color[8 - t];
+    check_words(co_await pe.read(kOut + 0x40 * t, want.size()), want, fmt::format("task {}", t));
+  }
+  check(act.task_starts.size() == 1 + total, "{} task starts for {} wavelets",
+        act.task_starts.size(), total);
 }
