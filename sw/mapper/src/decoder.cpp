@@ -57,16 +57,29 @@ std::vector<std::int64_t> row_bounds(std::int64_t n, int height) {
   return b;
 }
 
+/// KV heads over the mesh rows, near-equal (row 0 included: its attention state fits beside
+/// PE (0, 0)'s other buffers): mesh row r runs attention for kv heads [b[r], b[r+1]) and their
+/// query heads, so Q, K and V rows are cut at head boundaries.
+std::vector<std::int64_t> kv_head_bounds(const model::Config& c, int height) {
+  return split_bounds(c.n_kv_heads, height);
+}
+
 std::vector<Gemv> decode_gemvs(const model::Weights& w, int width, int height) {
   std::vector<Gemv> g;
   const auto add = [&](model::Stage s, int l, const model::MatrixView& m) {
     g.push_back({s, l, m, row_bounds(m.rows, height), split_bounds(m.cols, width)});
   };
+  const auto kvb = kv_head_bounds(w.config, height);
+  const auto add_heads = [&](model::Stage s, int l, const model::MatrixView& m, int per_kv) {
+    std::vector<std::int64_t> rb;
+    for (const std::int64_t b : kvb) rb.push_back(b * per_kv * w.config.head_size());
+    g.push_back({s, l, m, std::move(rb), split_bounds(m.cols, width)});
+  };
   for (int l = 0; l < w.config.n_layers; ++l) {
     const model::LayerView L = w.layer(l);
-    add(model::Stage::wq, l, L.wq);
-    add(model::Stage::wk, l, L.wk);
-    add(model::Stage::wv, l, L.wv);
+    add_heads(model::Stage::wq, l, L.wq, w.config.kv_mul());
+    add_heads(model::Stage::wk, l, L.wk, 1);
+    add_heads(model::Stage::wv, l, L.wv, 1);
     add(model::Stage::wo, l, L.wo);
     add(model::Stage::w1, l, L.w1);
     add(model::Stage::w3, l, L.w3);
@@ -145,12 +158,24 @@ class TileGen {
         h3 = mem.alloc(max_rows);
         for (auto& t : tmp) t = mem.alloc(max_rows);
       }
+      Attn at;
+      if (c_ == 0) {
+        at = attn_layout(mem);
+        a.op("lw r7, {}(r0)", at.pos);
+        a.op("addi r12, r7, 1");
+        b.pos_addr = at.pos;
+      }
       for (std::size_t i = 0; i < gemvs_.size(); ++i) {
         const model::Stage st = gemvs_[i].stage;
-        if (st == model::Stage::w1) {
-          gemv(a, gemvs_[i], blocks[i], 0, 0, true, c_ == 0 ? h1 : 0);
+        if (c_ == 0 && st == model::Stage::wq) {
+          qkv_attention(a, i, blocks, 0, at, at.out);
+          i += 2;
+        } else if (st == model::Stage::w1) {
+          a.li(10, h1);
+          gemv(a, gemvs_[i], blocks[i], 0, 10, true, true);
         } else if (st == model::Stage::w3) {
-          gemv(a, gemvs_[i], blocks[i], 0, 0, false, c_ == 0 ? h3 : 0);
+          a.li(10, h3);
+          gemv(a, gemvs_[i], blocks[i], 0, 10, false, true);
           if (c_ == 0) swiglu_gather(a, gemvs_[i], h1, h3, tmp, 0);
         } else if (st == model::Stage::wk || st == model::Stage::wv) {
           gemv(a, gemvs_[i], blocks[i], 0, 0, false);  // Q's broadcast of xb serves K and V
@@ -188,10 +213,10 @@ class TileGen {
   /// One MeshGEMV step of this tile. At (0, 0): broadcast the input at `src`,
   /// write the result at the address held in register `rdst`.
   /// `bcast` = false: the input is the previous GEMV's (W3 after W1), already in every PE.
-  /// `keep` != 0: column 0 keeps its rows (at `keep`, or at (0, 0) at rdst) for SwiGLU instead
+  /// `keep`: column 0 keeps its rows at the address in `rdst` (for SwiGLU or attention) instead
   /// of gathering them.
   void gemv(AsmBuilder& a, const Gemv& g, std::uint32_t wblk, std::uint32_t src, unsigned rdst,
-            bool bcast = true, std::uint32_t keep = 0) {
+            bool bcast = true, bool keep = false) {
     const auto K = u32(g.m.cols);
     const auto n = u32(g.rb[r_ + 1] - g.rb[r_]);
     const auto k = u32(g.cb[c_ + 1] - g.cb[c_]);
@@ -217,7 +242,11 @@ class TileGen {
       if (coord()) {
         a.mem_r(2, rdst, n);
       } else {
-        a.mem(2, keep != 0 && c_ == 0 ? keep : ybuf_, n);
+        if (keep && c_ == 0) {
+          a.mem_r(2, rdst, n);
+        } else {
+          a.mem(2, ybuf_, n);
+        }
       }
       if (k > 0) {
         a.mem(0, wblk, k, 1, n, static_cast<std::int32_t>(k));
@@ -241,7 +270,7 @@ class TileGen {
         }
       }
     }
-    if (c_ != 0 || keep != 0) return;
+    if (c_ != 0 || keep) return;
     gather(a, n, below, ybuf_, rdst);
   }
 
@@ -291,6 +320,127 @@ class TileGen {
     gather(a, n, below, h1, rdst);
   }
 
+  /// A column-0 PE's attention state: its kv heads [kv0, kv1), their cache, its query rows.
+  struct Attn {
+    int kv0 = 0, kv1 = 0;
+    std::uint32_t q = 0, kc = 0, vc = 0, att = 0, out = 0, pos = 0, rope_c = 0, rope_s = 0;
+    std::array<std::uint32_t, 3> t{};
+  };
+
+  Attn attn_layout(Layout& mem) {
+    const model::Config& cfg = w_.config;
+    const int hs = cfg.head_size();
+    const auto kvb = kv_head_bounds(cfg, s_.height);
+    Attn m;
+    m.kv0 = static_cast<int>(kvb[r_]);
+    m.kv1 = static_cast<int>(kvb[r_ + 1]);
+    const std::int64_t nkv = m.kv1 - m.kv0;
+    const std::int64_t nq = nkv * cfg.kv_mul() * hs;
+    const std::int64_t P = positions_;
+    m.pos = mem.alloc(1);
+    if (nkv == 0) return m;
+    m.q = mem.alloc(nq);
+    m.out = coord() ? 0 : mem.alloc(nq);
+    m.att = mem.alloc(P);
+    const std::int64_t tl = std::max<std::int64_t>(P, nq / 2);
+    for (auto& t : m.t) t = mem.alloc(tl);
+    std::vector<float> rc;
+    std::vector<float> rs;
+    for (int p = 0; p < P; ++p) {
+      for (int j = 0; j < hs / 2; ++j) {
+        const auto cs = ref::special::rope_cos_sin(p, j, hs);
+        rc.push_back(cs.c);
+        rs.push_back(cs.s);
+      }
+    }
+    m.rope_c = mem.put(rc);
+    m.rope_s = mem.put(rs);
+    m.kc = mem.alloc(P * nkv * hs * cfg.n_layers);
+    m.vc = mem.alloc(P * nkv * hs * cfg.n_layers);
+    return m;
+  }
+
+  /// Q, K, V GEMVs (one broadcast, rows kept at column 0), then on this column-0 PE RoPE and
+  /// attention for its heads into `out` (at (0, 0): xb), then the gather of the attention
+  /// output up column 0 into (0, 0)'s xb. Needs r7 = pos, r12 = pos + 1.
+  void qkv_attention(AsmBuilder& a, std::size_t gi, const std::vector<std::uint32_t>& blocks,
+                     std::uint32_t src, const Attn& m, std::uint32_t out) {
+    const model::Config& cfg = w_.config;
+    const int hs = cfg.head_size();
+    const int half = hs / 2;
+    const int nkv = m.kv1 - m.kv0;
+    const int nheads = nkv * cfg.kv_mul();
+    const auto kvd = u32(nkv * hs);
+    const int l = gemvs_[gi].layer;
+    const std::uint32_t cache = u32(positions_) * kvd;
+    const std::uint32_t kc_l = m.kc + u32(l) * cache;
+    const std::uint32_t vc_l = m.vc + u32(l) * cache;
+    a.li(1, kvd);
+    a.op("mul r8, r7, r1");
+    a.op("addi r9, r8, 0");
+    a.li(1, kc_l);
+    a.op("add r8, r8, r1");
+    a.li(1, vc_l);
+    a.op("add r9, r9, r1");
+    a.li(10, m.q);
+    gemv(a, gemvs_[gi], blocks[gi], src, 10, true, true);
+    gemv(a, gemvs_[gi + 1], blocks[gi + 1], src, 8, false, true);
+    gemv(a, gemvs_[gi + 2], blocks[gi + 2], src, 9, false, true);
+    if (nkv > 0) {
+      a.comment(fmt::format("rope and attention, query heads {}..{}", m.kv0 * cfg.kv_mul(),
+                            m.kv1 * cfg.kv_mul() - 1));
+      a.li(1, u32(half));
+      a.op("mul r11, r7, r1");
+      const auto rope = [&](unsigned rbase, int heads) {
+        a.mem_r(1, rbase, u32(half), 2, u32(heads), hs);
+        a.op("addi r1, r{}, 1", rbase);
+        a.mem_r(2, 1, u32(half), 2, u32(heads), hs);
+        a.li(1, m.rope_c);
+        a.op("add r1, r1, r11");
+        a.mem_r(3, 1, u32(half), 1, u32(heads), 0);
+        a.li(1, m.rope_s);
+        a.op("add r1, r1, r11");
+        a.mem_r(4, 1, u32(half), 1, u32(heads), 0);
+        a.mem(5, m.t[0], u32(half * heads));
+        a.mem(6, m.t[1], u32(half * heads));
+        a.op("call wm_rope");
+      };
+      rope(10, nheads);
+      rope(8, nkv);
+      for (int i = 0; i < nheads; ++i) {
+        const int kvh = i / cfg.kv_mul();  // local kv head
+        a.mem(0, kc_l + u32(kvh * hs), u32(hs));
+        a.li(3, kvd);
+        a.op("dsd2 d0, r12, r3");
+        a.mem(1, m.q + u32(i * hs), u32(hs));
+        a.op("dsd2 d1, r12, r0");
+        a.mem_len_r(2, m.att, 12);
+        a.op("fdotv d2, d0, d1");
+        a.li(4, bits(model::inv_sqrt_head_size(hs)));
+        a.op("fmul d2, d2, r4");
+        a.mem_len_r(3, m.t[0], 12);
+        a.mem_len_r(4, m.t[1], 12);
+        a.mem_len_r(5, m.t[2], 12);
+        a.op("call wm_softmax");
+        a.li(1, vc_l + u32(kvh * hs));
+        a.li(3, kvd);
+        a.op("dsdm d0, r1, r12, r3");
+        a.li(2, u32(hs));
+        a.li(3, 1);
+        a.op("dsd2 d0, r2, r3");
+        a.mem_len_r(1, m.att, 12);
+        a.li(2, u32(hs));
+        a.op("dsd2 d1, r2, r0");
+        a.mem(2, out + u32(i * hs), u32(hs));
+        a.op("fdotv d2, d0, d1");
+      }
+    }
+    const Gemv& q = gemvs_[gi];
+    const auto n = u32(q.rb[r_ + 1] - q.rb[r_]);
+    a.li(10, out);
+    gather(a, n, u32(q.m.rows - q.rb[r_ + 1]), out, 10);
+  }
+
   void rmsnorm(AsmBuilder& a, std::uint32_t x, std::uint32_t wn, std::uint32_t out) {
     const auto dim = u32(w_.config.dim);
     a.comment("rmsnorm");
@@ -310,117 +460,38 @@ class TileGen {
 
   void coordinator(AsmBuilder& a, Layout& mem, const std::vector<std::uint32_t>& blocks, Built& b) {
     const model::Config& cfg = w_.config;
-    const int hs = cfg.head_size();
-    const int half = hs / 2;
-    const int kv_dim = cfg.kv_dim();
-    const std::int64_t P = positions_;
-    const std::int64_t tmp_len = std::max<std::int64_t>({cfg.dim, cfg.hidden_dim, P});
+    const std::int64_t tmp_len = std::max<std::int64_t>(cfg.dim, cfg.hidden_dim);
     const std::uint32_t x = mem.alloc(cfg.dim);
     const std::uint32_t xb = mem.alloc(cfg.dim);
     const std::uint32_t xb2 = mem.alloc(cfg.dim);
-    const std::uint32_t q = mem.alloc(cfg.dim);
     const std::uint32_t hb = mem.alloc(cfg.hidden_dim);
     const std::uint32_t hb2 = mem.alloc(cfg.hidden_dim);
     const std::uint32_t sy = mem.alloc(cfg.hidden_dim);
-    const std::uint32_t att = mem.alloc(P);
-    // The temporaries of RoPE, softmax and SiLU are dead by the classifier: the logits reuse
-    // their words.
+    // The temporaries of SiLU are dead by the classifier: the logits reuse their words.
     const std::uint32_t shared = mem.alloc(std::max<std::int64_t>(3 * tmp_len, cfg.vocab_size));
     const std::uint32_t logits = shared;
     const std::array<std::uint32_t, 3> t = {shared, shared + u32(tmp_len),
                                             shared + u32(2 * tmp_len)};
-    const std::uint32_t pos = mem.alloc(1);
     const std::uint32_t rms_att = mem.put(w_.rms_att);
     const std::uint32_t rms_ffn = mem.put(w_.rms_ffn);
     const std::uint32_t rms_final = mem.put(w_.rms_final);
-    std::vector<float> rc;
-    std::vector<float> rs;
-    for (int p = 0; p < P; ++p) {
-      for (int j = 0; j < half; ++j) {
-        const auto cs = ref::special::rope_cos_sin(p, j, hs);
-        rc.push_back(cs.c);
-        rs.push_back(cs.s);
-      }
-    }
-    const std::uint32_t rope_c = mem.put(rc);
-    const std::uint32_t rope_s = mem.put(rs);
-    const std::int64_t cache = P * kv_dim;
-    const std::uint32_t kc = mem.alloc(cache * cfg.n_layers);
-    const std::uint32_t vc = mem.alloc(cache * cfg.n_layers);
+    const Attn at = attn_layout(mem);
     b.x_addr = x;
-    b.pos_addr = pos;
+    b.pos_addr = at.pos;
 
-    a.op("lw r7, {}(r0)", pos);
+    a.op("lw r7, {}(r0)", at.pos);
     a.op("addi r12, r7, 1");  // positions in the cache after this token
     std::size_t gi = 0;
     const auto next_gemv = [&](std::uint32_t src, unsigned rdst, bool bcast = true,
                                bool keep = false) {
-      gemv(a, gemvs_[gi], blocks[gi], src, rdst, bcast, keep ? 1 : 0);
+      gemv(a, gemvs_[gi], blocks[gi], src, rdst, bcast, keep);
       ++gi;
     };
     for (int l = 0; l < cfg.n_layers; ++l) {
-      const std::uint32_t kc_l = kc + u32(l * cache);
-      const std::uint32_t vc_l = vc + u32(l * cache);
       const std::uint32_t dim = u32(cfg.dim);
       rmsnorm(a, x, rms_att + u32(l) * dim, xb);
-      a.li(1, u32(kv_dim));
-      a.op("mul r8, r7, r1");
-      a.op("addi r9, r8, 0");
-      a.li(1, kc_l);
-      a.op("add r8, r8, r1");
-      a.li(1, vc_l);
-      a.op("add r9, r9, r1");
-      a.li(10, q);
-      next_gemv(xb, 10);
-      next_gemv(xb, 8, false);
-      next_gemv(xb, 9, false);
-      a.comment("rope");
-      a.li(1, u32(half));
-      a.op("mul r11, r7, r1");
-      const auto rope = [&](unsigned rbase, int heads) {
-        a.mem_r(1, rbase, u32(half), 2, u32(heads), hs);
-        a.op("addi r1, r{}, 1", rbase);
-        a.mem_r(2, 1, u32(half), 2, u32(heads), hs);
-        a.li(1, rope_c);
-        a.op("add r1, r1, r11");
-        a.mem_r(3, 1, u32(half), 1, u32(heads), 0);
-        a.li(1, rope_s);
-        a.op("add r1, r1, r11");
-        a.mem_r(4, 1, u32(half), 1, u32(heads), 0);
-        a.mem(5, t[0], u32(half * heads));
-        a.mem(6, t[1], u32(half * heads));
-        a.op("call wm_rope");
-      };
-      rope(10, cfg.n_heads);
-      rope(8, cfg.n_kv_heads);
-      for (int h = 0; h < cfg.n_heads; ++h) {
-        const int kvh = h / cfg.kv_mul();
-        a.comment(fmt::format("attention head {} (kv head {})", h, kvh));
-        a.mem(0, kc_l + u32(kvh * hs), u32(hs));
-        a.li(3, u32(kv_dim));
-        a.op("dsd2 d0, r12, r3");
-        a.mem(1, q + u32(h * hs), u32(hs));
-        a.op("dsd2 d1, r12, r0");
-        a.mem_len_r(2, att, 12);
-        a.op("fdotv d2, d0, d1");
-        a.li(4, bits(model::inv_sqrt_head_size(hs)));
-        a.op("fmul d2, d2, r4");
-        a.mem_len_r(3, t[0], 12);
-        a.mem_len_r(4, t[1], 12);
-        a.mem_len_r(5, t[2], 12);
-        a.op("call wm_softmax");
-        a.li(1, vc_l + u32(kvh * hs));
-        a.li(3, u32(kv_dim));
-        a.op("dsdm d0, r1, r12, r3");
-        a.li(2, u32(hs));
-        a.li(3, 1);
-        a.op("dsd2 d0, r2, r3");
-        a.mem_len_r(1, att, 12);
-        a.li(2, u32(hs));
-        a.op("dsd2 d1, r2, r0");
-        a.mem(2, xb + u32(h * hs), u32(hs));
-        a.op("fdotv d2, d0, d1");
-      }
+      qkv_attention(a, gi, blocks, xb, at, xb);
+      gi += 3;
       a.li(10, xb2);
       next_gemv(xb, 10);
       a.comment("residual");
@@ -556,10 +627,8 @@ MeshDecoder::MeshDecoder(const model::Weights& w, const MeshShape& shape, const 
                         model::describe(w.config), shape.width, shape.height, positions_, c, r,
                         b.end, code_words, b.end - code_words, shape.mem_words));
       }
-      if (c == 0 && r == 0) {
-        x_addr_ = b.x_addr;
-        pos_addr_ = b.pos_addr;
-      }
+      if (c == 0 && r == 0) x_addr_ = b.x_addr;
+      if (c == 0) pos_addr_.push_back(b.pos_addr);
       TileProgram t;
       t.x = c;
       t.y = r;
@@ -586,7 +655,9 @@ HostStep MeshDecoder::step(int token, int pos) const {
   for (const float f : w_.embedding(token)) emb.push_back(bits(f));
   append_load(s.input, 0, 0, color::host, x_addr_, emb);
   const std::array<std::uint32_t, 1> p = {u32(pos)};
-  append_load(s.input, 0, 0, color::host, pos_addr_, p);
+  for (int r = 0; r < shape_.height; ++r) {
+    append_load(s.input, 0, r, color::host, pos_addr_[static_cast<std::size_t>(r)], p);
+  }
   for (int r = 0; r < shape_.height; ++r) {
     for (int c = 0; c < shape_.width; ++c) {
       s.input.push_back(activate_wavelet(c, r, color::host, 0));
@@ -642,18 +713,30 @@ std::vector<MeshDecoder::Phase> MeshDecoder::estimate(int pos, int hop_latency) 
   const PhaseEstimate norm{3 * c.dim + kScalarRsqrt, 0};
   for (int l = 0; l < c.n_layers; ++l) {
     out.push_back({"rms_att", l, norm});
+    // Q, K, V: one broadcast, rows kept at column 0 (no gathers); then every column-0 PE runs
+    // RoPE and attention for its own heads in parallel and the outputs are gathered.
     PhaseEstimate qkv;
+    const Gemv& gq = gemvs[gi];
     gemv(qkv);
     gemv(qkv);
     gemv(qkv);
+    const auto kvb = kv_head_bounds(c, shape_.height);
+    std::int64_t most_kv = 0;
+    for (int r = 0; r < shape_.height; ++r) most_kv = std::max(most_kv, kvb[r + 1] - kvb[r]);
+    for (const Gemv* g : {&gemvs[gi - 3], &gemvs[gi - 2], &gemvs[gi - 1]}) {
+      qkv.network -= (g->m.rows - g->rb[1]) + (shape_.height - 1) * hop_latency;
+    }
     if (shape_.width * shape_.height > 1) {  // K and V reuse Q's broadcast
       qkv.network -= 2 * (c.dim + (shape_.width + shape_.height - 2) * hop_latency);
     }
     out.push_back({"qkv", l, qkv});
-    out.push_back({"rope", l, {kRopePasses * (c.dim + c.kv_dim()) / 2, 0}});
+    out.push_back({"rope", l, {kRopePasses * most_kv * (c.kv_mul() + 1) * hs / 2, 0}});
     const std::int64_t per_head =
         2 * hs * positions + positions + kSoftmaxPasses * positions + kScalarRecip;
-    out.push_back({"attention", l, {c.n_heads * per_head, 0}});
+    out.push_back({"attention",
+                   l,
+                   {most_kv * c.kv_mul() * per_head,
+                    (gq.m.rows - gq.rb[1]) + (shape_.height - 1) * hop_latency}});
     PhaseEstimate wo;
     gemv(wo);
     wo.compute += c.dim;  // residual

@@ -72,8 +72,8 @@ class MeshDecoder {
   MeshShape shape_;
   int positions_;
   MeshOrderPolicy order_;
-  std::uint32_t x_addr_ = 0;    ///< residual stream at (0, 0): the embedding is loaded here
-  std::uint32_t pos_addr_ = 0;  ///< the position word at (0, 0)
+  std::uint32_t x_addr_ = 0;  ///< residual stream at (0, 0): the embedding is loaded here
+  std::vector<std::uint32_t> pos_addr_;  ///< the position word of PE (0, r), per mesh row r
   MeshProgram program_;
 };
 
