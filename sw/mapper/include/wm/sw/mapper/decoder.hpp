@@ -1,12 +1,11 @@
 // Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The whole llama decode mapped onto a W x H mesh (docs/mapping.md, "Decode"):
-// every GEMV is a MeshGEMV over all PEs (input broadcast from PE (0, 0) on a
-// multicast color, partials chain-reduced along the mesh rows, rows gathered up
-// column 0 back to (0, 0)); PE (0, 0) also holds the residual stream, the KV
-// cache and the RoPE table and runs the element-wise phases (RMSNorm, RoPE,
-// attention per head with GQA, SwiGLU, residuals), then streams the logits to
-// the host.
+// The whole llama decode mapped onto a W x H mesh (docs/mapping.md, "Decode"): every GEMV is a
+// MeshGEMV over all PEs (input broadcast from PE (0, 0) on a multicast color, partials
+// chain-reduced along the mesh rows into column 0). The column-0 PEs keep the Q/K/V rows of
+// their heads and run RoPE and attention (KV cache in their SRAM), and SwiGLU on their W1/W3
+// rows; PE (0, 0) holds the residual stream, runs RMSNorm and the residual adds, and streams
+// the logits to the host.
 
 #include <cstdint>
 #include <map>
