@@ -435,12 +435,13 @@ module wm_router #(
         valid_q   <= '0;
         wavelet_q <= '0;
       end else begin
-        valid_q   <= {valid_q, out_valid_q} >> NumDirs;
-        wavelet_q <= {wavelet_q, out_wavelet_q} >> (NumDirs * WWidth);
+        // Stage 0 (lowest bits) takes the output register; the top stage drives the link.
+        valid_q   <= (HopLatency*NumDirs)'({valid_q, out_valid_q});
+        wavelet_q <= (HopLatency*NumDirs*WWidth)'({wavelet_q, out_wavelet_q});
       end
     end
-    assign link_valid   = valid_q[0 +: NumDirs];
-    assign link_wavelet = wavelet_q[0 +: NumDirs * WWidth];
+    assign link_valid   = valid_q[(HopLatency-1)*NumDirs +: NumDirs];
+    assign link_wavelet = wavelet_q[(HopLatency-1)*NumDirs*WWidth +: NumDirs*WWidth];
   end
 
   // Credits: a registered pulse per queue pop on neighbour inputs; ready levels on the ramp.

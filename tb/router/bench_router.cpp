@@ -28,8 +28,9 @@ using Dut = WM_MODEL;
 
 constexpr unsigned kW = WM_MESH_W, kH = WM_MESH_H, kColors = WM_COLORS;
 constexpr unsigned kDepth = WM_QUEUE_DEPTH;
-// Cycles per hop (1 in the router + 1 on the registered link) and the ramp's own queue.
-constexpr unsigned kHopCycles = 2, kRampCycles = 1;
+// Cycles per hop (1 in the router + 1 on the registered link + extra link stages) and the
+// ramp's own queue.
+constexpr unsigned kHopCycles = 2 + WM_HOP_LATENCY, kRampCycles = 1;
 
 // One simulation: reset, load every color addressed, then the caller's traffic.
 class Bench {

@@ -26,6 +26,8 @@ namespace {
 
 constexpr unsigned kW = WM_MESH_W, kH = WM_MESH_H, kTiles = kW * kH;
 constexpr unsigned kColors = WM_COLORS, kDepth = WM_QUEUE_DEPTH;
+// Cycles per hop: 1 in the router, 1 on the registered link, plus the extra link stages.
+constexpr unsigned kHopCycles = 2 + WM_HOP_LATENCY;
 // The color plan of the mixed tests: addressed colors, two broadcast trees, a row to the host.
 constexpr unsigned kAddressed = 5, kBcastA = 5, kBcastB = 6, kToHost = 7;
 static_assert(kColors == 8, "the color plan below assumes 8 colors");
@@ -251,8 +253,9 @@ WM_TEST(errors_drop_only_the_offenders) {
              drv.scoreboard().delivered());
 }
 
-// Zero-load latency is exactly 1 (ramp) + 2 per hop (router + registered link), from every
-// tile to every tile on meshes up to 4 x 4 and from the corners on bigger ones.
+// Zero-load latency is exactly 1 (ramp) + 2 + HopLatency per hop (router, registered link and
+// its extra stages), from every tile to every tile on meshes up to 4 x 4 and from the corners
+// on bigger ones.
 WM_TEST(zero_load_latency_per_hop) {
   Clock clk(dut.clk_i, 10, Unit::ns);
   start_soon(clk.start());
@@ -274,7 +277,7 @@ WM_TEST(zero_load_latency_per_hop) {
       drv.reset_latency();
       drv.send(s, (s + d) % kColors, d);
       co_await drain(dut, drv);
-      const std::uint64_t want = 1 + 2 * hops(s, d);
+      const std::uint64_t want = 1 + kHopCycles * hops(s, d);
       check(drv.latency_max() == want, "tile {} to tile {} ({} hops): {} cycles, expected {}",
             s, d, hops(s, d), drv.latency_max(), want);
     }
