@@ -1,0 +1,100 @@
+// Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
+#include "wm/sim/wafersim/options.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "args.hpp"
+
+namespace wm::sim::wafersim {
+
+namespace {
+
+using sw::tools::Args;
+using sw::tools::UsageError;
+
+unsigned parse_side(std::string_view s, std::string_view spec) {
+  unsigned v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v < 1 || v > 32) {
+    throw UsageError(
+        fmt::format("--mesh '{}': expected WxH with W and H from 1 to 32 (e.g. 8x8)", spec));
+  }
+  return v;
+}
+
+}  // namespace
+
+const char* usage() {
+  return R"(usage: wafersim [options]
+Runs the greedy decode of a llama2.c model on the composed RTL mesh (one Verilated wm_tile per
+tile), checks every logit of every token bit for bit against the golden float decoder in the
+mapping's order, and reports the cycles.
+  --model builtin|PATH  the embedded default model or a llama2.c checkpoint [builtin]
+  --seed S              generator seed of the builtin model [20260501]; only with builtin
+  --mesh WxH            mesh shape, 1..32 each side [8x8]
+  --prompt IDS          prompt token ids, comma separated [1,7,42]
+  --tokens N            tokens to generate after the prompt [32]
+  --threads N           threads evaluating the tiles [1]
+  --watchdog K          fail after K cycles without progress, naming the busy tiles [100000]
+  --report FILE.json    write the report as JSON
+  --waves FILE.fst      FST waves of tile (0, 0) (the host port, norms and attention)
+  --waves-from C        first traced cycle [0]
+  --waves-to C          end of the traced window, exclusive [end of the run]
+  --help                this text
+Exit status: 0 verified, 1 a mismatch or an error of the model, mapper or RTL, 2 a bad command
+line.
+)";
+}
+
+Options parse_options(int argc, const char* const* argv) {
+  const Args args(argc, argv,
+                  {"model", "seed", "mesh", "prompt", "tokens", "threads", "watchdog", "report",
+                   "waves", "waves-from", "waves-to"},
+                  {"help"});
+  Options o;
+  if (args.has("help")) {
+    o.help = true;
+    return o;
+  }
+  o.model = args.get("model", o.model);
+  if (o.model.empty()) throw UsageError("--model needs 'builtin' or a checkpoint path");
+  if (args.has("seed")) {
+    if (o.model != "builtin") {
+      throw UsageError("--seed generates the builtin model; a checkpoint has its own weights");
+    }
+    o.seed = static_cast<std::uint64_t>(args.get_int("seed", 0, 0, INT64_MAX));
+  }
+  if (args.has("mesh")) {
+    const std::string spec = args.get("mesh", "");
+    const auto x = spec.find('x');
+    if (x == std::string::npos) {
+      throw UsageError(
+          fmt::format("--mesh '{}': expected WxH with W and H from 1 to 32 (e.g. 8x8)", spec));
+    }
+    o.width = parse_side(std::string_view(spec).substr(0, x), spec);
+    o.height = parse_side(std::string_view(spec).substr(x + 1), spec);
+  }
+  if (args.has("prompt")) o.prompt = sw::tools::parse_token_list(args.get("prompt", ""), "--prompt");
+  o.tokens = static_cast<int>(args.get_int("tokens", o.tokens, 1, 1 << 20));
+  o.threads = static_cast<unsigned>(args.get_int("threads", 1, 1, o.width * o.height));
+  o.watchdog = static_cast<std::uint64_t>(args.get_int("watchdog", 100'000, 100, INT64_MAX));
+  o.report = args.get("report", "");
+  if (args.has("report") && o.report.empty()) throw UsageError("--report needs a file name");
+  o.waves = args.get("waves", "");
+  if (args.has("waves") && o.waves.empty()) throw UsageError("--waves needs a file name");
+  const bool window = args.has("waves-from") || args.has("waves-to");
+  if (window && o.waves.empty()) throw UsageError("--waves-from/--waves-to need --waves FILE.fst");
+  o.waves_from = static_cast<std::uint64_t>(args.get_int("waves-from", 0, 0, INT64_MAX));
+  if (args.has("waves-to")) {
+    o.waves_to = static_cast<std::uint64_t>(args.get_int("waves-to", 0, 1, INT64_MAX));
+  }
+  if (o.waves_from >= o.waves_to) {
+    throw UsageError(fmt::format("--waves-from {} must be below --waves-to {}", o.waves_from,
+                                 o.waves_to));
+  }
+  return o;
+}
+
+}  // namespace wm::sim::wafersim

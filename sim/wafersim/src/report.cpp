@@ -1,0 +1,163 @@
+// Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
+#include "wm/sim/wafersim/report.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace wm::sim::wafersim {
+
+namespace {
+
+struct Totals {
+  std::uint64_t span = 0;       // first entry to last exit
+  std::uint64_t latency = 0;    // sum of exit - entry
+  std::int64_t estimate = 0;    // sum of the estimates
+};
+
+Totals totals(const Report& r) {
+  Totals t;
+  if (r.tokens.empty()) return t;
+  t.span = r.tokens.back().exit - r.tokens.front().entry;
+  for (const TokenRecord& k : r.tokens) {
+    t.latency += k.exit - k.entry;
+    t.estimate += k.estimate;
+  }
+  return t;
+}
+
+std::uint64_t between(const Report& r, std::size_t i) {
+  const TokenRecord& k = r.tokens[i];
+  return i == 0 ? k.exit - k.entry : k.exit - r.tokens[i - 1].exit;
+}
+
+double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
+
+std::string json_string(const std::string& s) {
+  std::string o = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      o += '\\';
+      o += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      o += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+    } else {
+      o += c;
+    }
+  }
+  return o + "\"";
+}
+
+std::string json_util(const Utilisation& u) {
+  return fmt::format(R"({{"mean": {:.6f}, "max": {:.6f}, "max_at": {}}})", u.mean, u.max,
+                     json_string(u.max_at));
+}
+
+constexpr const char* kPhaseNote =
+    "measured per phase: not available, the mapped programs mark no phase boundaries the "
+    "testbench can observe; the phases below are the mapper's estimate";
+
+}  // namespace
+
+void print_text(std::FILE* f, const Report& r) {
+  const Totals t = totals(r);
+  const std::size_t n = r.tokens.size();
+  fmt::print(f, "model: {} ({})\nmesh: {}x{} RTL tiles, {} thread(s)\nprompt: {}\n", r.model,
+             r.config, r.width, r.height, r.threads, fmt::join(r.prompt, " "));
+  fmt::print(f, "generated: {}\n", fmt::join(r.generated, " "));
+  fmt::print(f, "verified: {} logits over {} tokens bit-exact against the golden float decoder\n",
+             r.logits_checked, n);
+  fmt::print(f, "setup: {} wavelets (routes and SRAM images) in {} cycles\n", r.setup_wavelets,
+             r.setup_cycles);
+  fmt::print(f, "\n{:>4} {:>5} {:>5} {:>10} {:>10} {:>8} {:>8} {:>8} {:>6}\n", "pos", "in",
+             "out", "entry", "exit", "latency", "between", "estimate", "ratio");
+  for (std::size_t i = 0; i < n; ++i) {
+    const TokenRecord& k = r.tokens[i];
+    fmt::print(f, "{:>4} {:>5} {:>5}{} {:>10} {:>10} {:>8} {:>8} {:>8} {:>6.3f}\n", k.pos,
+               k.input, k.output, k.generated ? ' ' : 'p', k.entry, k.exit, k.exit - k.entry,
+               between(r, i), k.estimate,
+               ratio(static_cast<double>(k.exit - k.entry), static_cast<double>(k.estimate)));
+  }
+  if (n > 0) {
+    const double per_token = static_cast<double>(t.span) / static_cast<double>(n);
+    fmt::print(f, "\ncycles/token: {:.1f} (first entry to last exit over {} tokens)\n", per_token,
+               n);
+    fmt::print(f, "tokens/s at {:.1f} GHz: {:.0f}\n", kClockHz / 1e9, kClockHz / per_token);
+    fmt::print(f,
+               "analytic estimate (mapper, hop latency {}): {:.1f} cycles/token; "
+               "measured/estimate {:.3f}\n",
+               r.hop_latency, static_cast<double>(t.estimate) / static_cast<double>(n),
+               ratio(static_cast<double>(t.latency), static_cast<double>(t.estimate)));
+  }
+  fmt::print(f, "tile busy: mean {:.3f} max {:.3f} at {}\n", r.busy.mean, r.busy.max,
+             r.busy.max_at);
+  fmt::print(f, "tile MAC:  mean {:.3f} max {:.3f} at {}\n", r.mac.mean, r.mac.max, r.mac.max_at);
+  fmt::print(f, "link:      mean {:.3f} max {:.3f} at {}\n", r.link.mean, r.link.max,
+             r.link.max_at);
+  fmt::print(f, "\nphases: {}\n", kPhaseNote);
+  std::int64_t sum = 0;
+  for (const PhaseRecord& p : r.phases) sum += p.compute + p.network;
+  for (const PhaseRecord& p : r.phases) {
+    fmt::print(f, "  {:<11} {:>6} compute {:>7} network {:>7} ({:4.1f}%)\n", p.name,
+               p.layer < 0 ? std::string("-") : fmt::format("L{}", p.layer), p.compute,
+               p.network, 100.0 * ratio(static_cast<double>(p.compute + p.network),
+                                        static_cast<double>(sum)));
+  }
+  fmt::print(f, "\nwall: {:.2f} s ({:.0f} tile-cycles/s)\n", r.wall_seconds,
+             r.tile_cycles_per_second);
+}
+
+void write_json(const std::string& path, const Report& r) {
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "w"),
+                                                             &std::fclose);
+  if (!file) throw std::runtime_error(fmt::format("--report {}: cannot open for writing", path));
+  std::FILE* f = file.get();
+  const Totals t = totals(r);
+  const std::size_t n = r.tokens.size();
+  const double per_token = n > 0 ? static_cast<double>(t.span) / static_cast<double>(n) : 0.0;
+  fmt::print(f, "{{\n  \"model\": {},\n  \"config\": {},\n", json_string(r.model),
+             json_string(r.config));
+  fmt::print(f, "  \"mesh\": {{\"width\": {}, \"height\": {}}},\n  \"threads\": {},\n", r.width,
+             r.height, r.threads);
+  fmt::print(f, "  \"prompt\": [{}],\n  \"generated\": [{}],\n", fmt::join(r.prompt, ", "),
+             fmt::join(r.generated, ", "));
+  fmt::print(f, "  \"logits_checked\": {},\n  \"bit_exact\": true,\n", r.logits_checked);
+  fmt::print(f, "  \"setup\": {{\"wavelets\": {}, \"cycles\": {}}},\n", r.setup_wavelets,
+             r.setup_cycles);
+  fmt::print(f, "  \"tokens\": [\n");
+  for (std::size_t i = 0; i < n; ++i) {
+    const TokenRecord& k = r.tokens[i];
+    fmt::print(f,
+               "    {{\"pos\": {}, \"input\": {}, \"output\": {}, \"generated\": {}, "
+               "\"entry_cycle\": {}, \"exit_cycle\": {}, \"latency\": {}, \"between\": {}, "
+               "\"estimate\": {}}}{}\n",
+               k.pos, k.input, k.output, k.generated, k.entry, k.exit, k.exit - k.entry,
+               between(r, i), k.estimate, i + 1 < n ? "," : "");
+  }
+  fmt::print(f, "  ],\n  \"cycles_per_token\": {:.3f},\n", per_token);
+  fmt::print(f, "  \"clock_hz\": {:.0f},\n  \"tokens_per_second\": {:.3f},\n", kClockHz,
+             per_token > 0 ? kClockHz / per_token : 0.0);
+  fmt::print(f,
+             "  \"estimate\": {{\"hop_latency\": {}, \"cycles_per_token\": {:.3f}, "
+             "\"measured_over_estimate\": {:.6f}}},\n",
+             r.hop_latency, n > 0 ? static_cast<double>(t.estimate) / static_cast<double>(n) : 0.0,
+             ratio(static_cast<double>(t.latency), static_cast<double>(t.estimate)));
+  fmt::print(f, "  \"utilisation\": {{\"busy\": {}, \"mac\": {}, \"link\": {}}},\n",
+             json_util(r.busy), json_util(r.mac), json_util(r.link));
+  fmt::print(f, "  \"phases_measured\": null,\n  \"phases_note\": {},\n",
+             json_string(kPhaseNote));
+  fmt::print(f, "  \"phases_estimate\": [\n");
+  for (std::size_t i = 0; i < r.phases.size(); ++i) {
+    const PhaseRecord& p = r.phases[i];
+    fmt::print(f, "    {{\"name\": {}, \"layer\": {}, \"compute\": {}, \"network\": {}}}{}\n",
+               json_string(p.name), p.layer, p.compute, p.network,
+               i + 1 < r.phases.size() ? "," : "");
+  }
+  fmt::print(f, "  ],\n  \"wall_seconds\": {:.3f},\n  \"tile_cycles_per_second\": {:.0f}\n}}\n",
+             r.wall_seconds, r.tile_cycles_per_second);
+  if (std::ferror(f) != 0) throw std::runtime_error(fmt::format("--report {}: write failed", path));
+}
+
+}  // namespace wm::sim::wafersim

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+# Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
+"""Runs wafersim and checks its exit status, its stderr line, its stdout, and (with
+--tokens-expected) its JSON report against its own text output and the run's arithmetic."""
+import argparse
+import json
+import re
+import subprocess
+import sys
+
+
+def fail(msg):
+    print(f"FAIL: {msg}")
+    sys.exit(1)
+
+
+def check_report(path, out, n_tokens, args):
+    with open(path) as f:
+        r = json.load(f)
+    prompt = [int(t) for t in args[args.index("--prompt") + 1].split(",")]
+    positions = len(prompt) + n_tokens - 1
+    vocab = int(re.search(r"vocab_size=(\d+)", r["config"]).group(1))
+    if len(r["generated"]) != n_tokens:
+        fail(f"{len(r['generated'])} generated tokens in the report, expected {n_tokens}")
+    m = re.search(r"^generated: (.*)$", out, re.M)
+    if not m or [int(t) for t in m.group(1).split()] != r["generated"]:
+        fail("the report's generated ids differ from the text output")
+    if r["logits_checked"] != positions * vocab or not r["bit_exact"]:
+        fail(f"{r['logits_checked']} logits checked, expected {positions} x {vocab}")
+    toks = r["tokens"]
+    if len(toks) != positions:
+        fail(f"{len(toks)} token records, expected {positions}")
+    prev_exit = r["setup"]["cycles"]
+    for i, t in enumerate(toks):
+        if t["pos"] != i or not prev_exit <= t["entry_cycle"] < t["exit_cycle"]:
+            fail(f"token {i}: cycles out of order: {t}")
+        if t["latency"] != t["exit_cycle"] - t["entry_cycle"] or t["estimate"] <= 0:
+            fail(f"token {i}: latency or estimate wrong: {t}")
+        if i >= len(prompt) - 1 and t["output"] != r["generated"][i - len(prompt) + 1]:
+            fail(f"token {i}: output {t['output']} is not the generated id")
+        if i + 1 < len(toks):
+            want_in = prompt[i + 1] if i + 1 < len(prompt) else t["output"]
+            if toks[i + 1]["input"] != want_in:
+                fail(f"token {i + 1} was fed {toks[i + 1]['input']}, expected {want_in}")
+        prev_exit = t["exit_cycle"]
+    span = toks[-1]["exit_cycle"] - toks[0]["entry_cycle"]
+    if abs(r["cycles_per_token"] - span / positions) > 1e-2:
+        fail("cycles_per_token is not the span over the tokens")
+    for k in ("busy", "mac", "link"):
+        u = r["utilisation"][k]
+        if not 0 <= u["mean"] <= u["max"] <= 1:
+            fail(f"utilisation {k} out of range: {u}")
+    if r["utilisation"]["mac"]["max"] <= 0:
+        fail("no multiply-add was counted")
+    if not r["phases_estimate"] or r["estimate"]["measured_over_estimate"] <= 0:
+        fail("no estimate in the report")
+    print(f"report ok: {positions} tokens, {r['cycles_per_token']:.1f} cycles/token, "
+          f"measured/estimate {r['estimate']['measured_over_estimate']:.3f}")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("wafersim")
+    p.add_argument("--status", type=int, default=0)
+    p.add_argument("--stderr-line", help="regex the single stderr line must match")
+    p.add_argument("--stdout", help="regex stdout must match")
+    p.add_argument("--tokens-expected", type=int)
+    argv = sys.argv[1:]
+    split = argv.index("--") if "--" in argv else len(argv)
+    a = p.parse_args(argv[:split])
+    args = argv[split + 1:]
+    r = subprocess.run([a.wafersim, *args], capture_output=True, text=True, timeout=900)
+    sys.stdout.write(r.stdout)
+    sys.stdout.write(r.stderr)
+    if r.returncode != a.status:
+        fail(f"exit status {r.returncode}, expected {a.status}")
+    if a.stderr_line is not None:
+        lines = r.stderr.splitlines()
+        if len(lines) != 1 or not re.search(a.stderr_line, lines[0]):
+            fail(f"stderr should be one line matching '{a.stderr_line}'")
+    elif r.stderr:
+        fail("unexpected stderr output")
+    if a.stdout is not None and not re.search(a.stdout, r.stdout, re.M):
+        fail(f"stdout does not match '{a.stdout}'")
+    if a.tokens_expected is not None:
+        check_report(args[args.index("--report") + 1], r.stdout, a.tokens_expected, args)
+
+
+if __name__ == "__main__":
+    main()
