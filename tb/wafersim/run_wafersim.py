@@ -4,6 +4,7 @@
 --tokens-expected) its JSON report against its own text output and the run's arithmetic."""
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -65,10 +66,13 @@ def main():
     p.add_argument("--stderr-line", help="regex the single stderr line must match")
     p.add_argument("--stdout", help="regex stdout must match")
     p.add_argument("--tokens-expected", type=int)
+    p.add_argument("--fst", help="an FST file the run must write (removed first)")
     argv = sys.argv[1:]
     split = argv.index("--") if "--" in argv else len(argv)
     a = p.parse_args(argv[:split])
     args = argv[split + 1:]
+    if a.fst and os.path.exists(a.fst):
+        os.remove(a.fst)
     r = subprocess.run([a.wafersim, *args], capture_output=True, text=True, timeout=900)
     sys.stdout.write(r.stdout)
     sys.stdout.write(r.stderr)
@@ -82,6 +86,13 @@ def main():
         fail("unexpected stderr output")
     if a.stdout is not None and not re.search(a.stdout, r.stdout, re.M):
         fail(f"stdout does not match '{a.stdout}'")
+    if a.fst is not None:
+        with open(a.fst, "rb") as f:
+            head = f.read(1)
+        if head != b"\x00":  # an FST file opens with its header block (type 0)
+            fail(f"{a.fst} is not an FST file")
+        if os.path.exists(a.fst + ".tiles"):
+            fail("the per-tile wave folder was left behind")
     if a.tokens_expected is not None:
         check_report(args[args.index("--report") + 1], r.stdout, a.tokens_expected, args)
 
