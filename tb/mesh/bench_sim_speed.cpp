@@ -4,7 +4,10 @@
 // over the links; simulated tile-cycles per wall second, in 1 and 2 threads (which must agree
 // on every result and on the cycle count). Writes JSON (argument 1) and prints a summary.
 //   bench_sim_speed [out.json] [width] [height] [repeat]
+#include <sys/resource.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
@@ -12,6 +15,7 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <thread>
 #include <wm/sim/host.hpp>
 #include <wm/sim/tile_mesh.hpp>
 
@@ -19,10 +23,20 @@
 
 namespace {
 
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);  // every thread of the process
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
 struct Result {
   unsigned threads = 0;
   std::uint64_t cycles = 0;
   double seconds = 0;
+  // The compute phase alone: the mesh runs in chunks (threaded), no host step per cycle.
+  std::uint64_t compute_cycles = 0;
+  double compute_seconds = 0, compute_cpu_seconds = 0;
   std::vector<std::uint32_t> y;
   [[nodiscard]] double rate(unsigned tiles) const {
     return static_cast<double>(cycles) * tiles / seconds;
@@ -47,6 +61,9 @@ Result run(const wm::tb::mesh::Gemv& g, const std::vector<wm::sim::Wavelet>& str
   wm::sim::host_step(mesh, host);  // the host's last credit returns
   if (!host.received().empty()) throw std::runtime_error("results before the load ended");
   mesh.set_host_sink(true);
+  const auto tc = std::chrono::steady_clock::now();
+  const double cpu0 = cpu_seconds();
+  const std::uint64_t c0 = mesh.cycle();
   while (!(mesh.all_halted() && mesh.sunk().size() >= g.n())) {
     if (mesh.cycle() > 5'000'000) throw std::runtime_error("the kernel did not finish");
     mesh.run(256);
@@ -56,8 +73,16 @@ Result run(const wm::tb::mesh::Gemv& g, const std::vector<wm::sim::Wavelet>& str
   r.threads = threads;
   r.cycles = mesh.cycle();
   r.seconds = std::chrono::duration<double>(t1 - t0).count();
+  r.compute_cycles = mesh.cycle() - c0;
+  r.compute_seconds = std::chrono::duration<double>(t1 - tc).count();
+  r.compute_cpu_seconds = cpu_seconds() - cpu0;
   r.y = g.collect(mesh.sunk());
   return r;
+}
+
+double load_average() {
+  double l[1] = {0};
+  return getloadavg(l, 1) == 1 ? l[0] : 0.0;
 }
 
 }  // namespace
@@ -85,18 +110,35 @@ int main(int argc, char** argv) try {
     if (r.cycles != results.front().cycles) {
       throw std::runtime_error("1 and 2 threads simulated different cycle counts");
     }
-    fmt::print("sim_speed {}x{} {} thread(s): {} cycles in {:.2f} s = {:.3f} M tile-cycles/s\n",
-               g.width, g.height, threads, r.cycles, r.seconds, r.rate(tiles) / 1e6);
+    fmt::print("sim_speed {}x{} {} thread(s): {} cycles in {:.2f} s = {:.3f} M tile-cycles/s; "
+               "compute phase {} cycles in {:.2f} s wall ({:.3f} M/s), {:.2f} s CPU "
+               "({:.3f} M tile-cycles per CPU-second)\n",
+               g.width, g.height, threads, r.cycles, r.seconds, r.rate(tiles) / 1e6,
+               r.compute_cycles, r.compute_seconds,
+               static_cast<double>(r.compute_cycles) * tiles / r.compute_seconds / 1e6,
+               r.compute_cpu_seconds,
+               static_cast<double>(r.compute_cycles) * tiles / r.compute_cpu_seconds / 1e6);
   }
   std::ofstream f(out);
   f << fmt::format(
       "{{\n  \"mesh\": \"{}x{}\",\n  \"workload\": \"GEMV {}x{}, fdotv x{} per tile, tree "
       "reduction\",\n  \"cycles\": {},\n  \"tile_cycles_per_s_1_thread\": {:.0f},\n"
       "  \"tile_cycles_per_s_2_threads\": {:.0f},\n  \"speedup_2_threads\": {:.3f},\n"
+      "  \"compute_phase_cycles\": {},\n"
+      "  \"compute_tile_cycles_per_s_1_thread\": {:.0f},\n"
+      "  \"compute_tile_cycles_per_s_2_threads\": {:.0f},\n"
+      "  \"compute_tile_cycles_per_cpu_s_1_thread\": {:.0f},\n"
+      "  \"compute_tile_cycles_per_cpu_s_2_threads\": {:.0f},\n"
+      "  \"load_average_1min\": {:.2f},\n"
       "  \"hardware_threads\": {}\n}}\n",
       g.width, g.height, g.n(), g.k(), g.repeat, results[0].cycles, results[0].rate(tiles),
       results[1].rate(tiles), results[1].rate(tiles) / results[0].rate(tiles),
-      std::thread::hardware_concurrency());
+      results[0].compute_cycles,
+      static_cast<double>(results[0].compute_cycles) * tiles / results[0].compute_seconds,
+      static_cast<double>(results[1].compute_cycles) * tiles / results[1].compute_seconds,
+      static_cast<double>(results[0].compute_cycles) * tiles / results[0].compute_cpu_seconds,
+      static_cast<double>(results[1].compute_cycles) * tiles / results[1].compute_cpu_seconds,
+      load_average(), std::thread::hardware_concurrency());
   fmt::print("sim_speed: wrote {}\n", out);
   return 0;
 } catch (const std::exception& e) {

@@ -126,6 +126,7 @@ void run_equivalence(unsigned w, unsigned h, unsigned threads, std::uint64_t see
   opt.width = w;
   opt.height = h;
   opt.threads = threads;
+  opt.min_parallel_cycles = 1;  // every cycle through the worker threads and the barrier
   Composed mesh(opt);
 
   std::uint64_t cycle = 0;

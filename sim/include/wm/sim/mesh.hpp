@@ -44,6 +44,9 @@ struct MeshOptions {
   unsigned width = 8;
   unsigned height = 8;
   unsigned threads = 1;         ///< tiles are evaluated in this many threads (contiguous slices)
+  /// Runs shorter than this stay in the calling thread: waking the workers costs more than a
+  /// few cycles (a host stepping cycle by cycle), and the result is the same either way.
+  std::uint64_t min_parallel_cycles = 64;
   bool count_activity = false;  ///< accumulate TileActivity every cycle
   TraceOptions trace;
 };
@@ -369,7 +372,7 @@ class BasicMesh {
 
   void run_chunk(std::uint64_t n) {
     const bool tracing = tracing_;
-    if (opt_.threads == 1) {
+    if (opt_.threads == 1 || n < opt_.min_parallel_cycles) {
       for (std::uint64_t i = 0; i < n; ++i) cycle_slice(0, tiles(), cycle_ + i, tracing);
     } else {
       job_cycles_ = n;
