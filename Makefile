@@ -39,9 +39,9 @@ waves: build ## FST of a short default run and the GTKWave command to open it
 	@if [ -x scripts/waves/make_waves ]; then scripts/waves/make_waves; \
 	 else echo "waves: arrives with issue #6; nothing to do yet"; fi
 
-regress: build ## nightly: every test over many seeds, coverage, performance history
-	@if [ -x scripts/regress ]; then scripts/regress; \
-	 else echo "regress: arrives with issue #6; nothing to do yet"; fi
+REGRESS_SEEDS ?= 2
+regress: deps ## nightly: every test over REGRESS_SEEDS seeds, coverage, sanitizers, fuzzing, perf history (build/regress)
+	@REGRESS_SEEDS=$(REGRESS_SEEDS) scripts/regress
 
 bench: build ## benchmarks; figures printed and written as JSON under build/bench/
 	@set -o pipefail; mkdir -p $(BUILD)/bench && cd $(BUILD) && ctest -L bench -V -j 1 | grep -E '^[0-9]+: ' | sed -E 's/^[0-9]+: //'
