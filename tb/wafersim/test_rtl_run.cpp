@@ -60,6 +60,7 @@ BOOST_AUTO_TEST_CASE(waiting_pe_trips_the_watchdog) {
 
 BOOST_AUTO_TEST_CASE(pe_error_is_named) {
   const std::string msg = failure(one_tile("  li r2, 60000\n  lw r1, 0(r2)\n  exit\n"));
-  BOOST_TEST(msg.find("RTL status") != std::string::npos);
+  BOOST_TEST(msg.find("RTL status while the mesh computes") != std::string::npos);
+  BOOST_TEST(msg.find("address out of range") != std::string::npos);
   BOOST_TEST(msg.find("(0, 0):") != std::string::npos);
 }

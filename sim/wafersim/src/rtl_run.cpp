@@ -175,6 +175,7 @@ StepCycles RtlRun::step(const sw::mapper::HostStep& s, std::vector<std::uint32_t
       std::clamp<std::uint64_t>(s.output_words > 1 ? s.output_words - 1 : 1, 1, kChunk);
   while (mesh_->sunk().empty()) {
     mesh_->run(chunk);
+    check_status("while the mesh computes");  // an error fails at once, not at the watchdog
     progress_check(sig, since, "the mesh computes");
   }
   while (mesh_->sunk().size() < s.output_words) {
