@@ -8,7 +8,10 @@
 #include <bit>
 #include <cstdint>
 #include <fmt/format.h>
+#include <cstdio>
+#include <fstream>
 #include <random>
+#include <string>
 #include <wm/sim/host.hpp>
 #include <wm/sim/tile_mesh.hpp>
 #include <wm/sw/asm/assembler.hpp>
@@ -134,4 +137,27 @@ BOOST_AUTO_TEST_CASE(program_loaded_through_the_ramp_matches_reference) {
   BOOST_TEST(act.ramp_tx == want.size());
   BOOST_TEST_MESSAGE(fmt::format("tile: {} cycles, {} instructions retired, {} elements",
                                  mesh.cycle(), act.retired, act.elems));
+}
+
+// Waves of chosen tiles over a cycle window: the file appears when the window opens, is
+// closed when it ends, and holds the tile's signals.
+BOOST_AUTO_TEST_CASE(fst_window_of_one_tile) {
+  const std::string dir = ".";
+  wm::sim::MeshOptions opt;
+  opt.width = 2;
+  opt.height = 1;
+  opt.trace.tiles = {1};
+  opt.trace.begin = 5;
+  opt.trace.end = 25;
+  opt.trace.directory = dir;
+  const std::string path = dir + "/tile_1_0.fst";
+  std::remove(path.c_str());
+  wm::sim::Mesh mesh(opt);
+  mesh.run(4);
+  BOOST_TEST(!std::ifstream(path).good());  // not open before the window
+  mesh.run(40);
+  std::ifstream f(path, std::ios::binary | std::ios::ate);
+  BOOST_TEST_REQUIRE(f.good());
+  BOOST_TEST(f.tellg() > 100);
+  BOOST_TEST(!std::ifstream(dir + "/tile_0_0.fst").good());  // only the chosen tile
 }
