@@ -20,12 +20,15 @@
 #include <string>
 #include <vector>
 
-#include "port_bits.hpp"
+#include <wm/harness/port_bits.hpp>
 #include "route_model.hpp"
 #include "scoreboard.hpp"
 #include "wavelet.hpp"
 
 namespace wm::tb::router {
+
+using wm::harness::get_bits;
+using wm::harness::set_bits;
 
 struct DriverOptions {
   double ramp_ready = 1.0;   // chance a ramp takes a color in a cycle (1: no backpressure)

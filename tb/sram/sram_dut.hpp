@@ -6,10 +6,13 @@
 
 #include <cstdint>
 
-#include "port_bits.hpp"
+#include <wm/harness/port_bits.hpp>
 #include "sram_model.hpp"
 
 namespace wm::tb::sram {
+
+using wm::harness::get_bits;
+using wm::harness::set_bits;
 
 template <class Dut>
 void drive(Dut& dut, const SramConfig& cfg, const SramInputs& in) {

@@ -1,6 +1,6 @@
 // Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
 // Reads and writes bit fields of Verilated ports, whatever C type Verilator chose for them
-// (CData ... QData up to 64 bits, VlWide beyond), so one driver serves every mesh size.
+// (CData ... QData up to 64 bits, VlWide beyond), so one driver serves every parameter set.
 #pragma once
 
 #include <verilated.h>
@@ -9,7 +9,7 @@
 #include <concepts>
 #include <cstdint>
 
-namespace wm::tb::router {
+namespace wm::harness {
 
 template <std::unsigned_integral T>
 std::uint64_t get_bits(const T& port, unsigned lsb, unsigned width) {
@@ -49,4 +49,4 @@ void set_bits(VlWide<N>& port, unsigned lsb, unsigned width, std::uint64_t value
   }
 }
 
-}  // namespace wm::tb::router
+}  // namespace wm::harness
