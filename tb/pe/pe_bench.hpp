@@ -2,8 +2,9 @@
 #pragma once
 // Drives wm_nonsynth_pe_tb_top: loads and reads the SRAM through the backdoor, plays the router on the
 // ramp (wavelets in per color as the PE is ready, wavelets out with random backpressure),
-// withholds SRAM requests at random, runs until the PE halts and counts its activity. Everything
-// the PE does is observed at the falling edge, between two rising edges.
+// withholds SRAM requests at random, runs until the PE halts and counts its activity, and tells
+// an observer when a task ends (the lock-step hook). Everything the PE does is observed at the
+// falling edge, between two rising edges.
 
 #include <Vwm_nonsynth_pe_tb_top.h>
 
@@ -39,8 +40,17 @@ struct Activity {
     if (elems == 0) return 0.0;
     return static_cast<double>(elems) / static_cast<double>(last_elem - first_elem + 1);
   }
-  std::vector<unsigned> task_starts;      ///< task ids in start order (the lock-step hook)
+  std::vector<unsigned> task_starts;      ///< task ids in start order
   std::vector<std::uint32_t> start_wavelets;  ///< r15 of each data-task start
+};
+
+/// Receives the task ends PeBench::run sees.
+class TaskObserver {
+ public:
+  virtual ~TaskObserver() = default;
+  /// The RTL task `task` ended (exit, halt or error) `cycle` cycles into the run; the state
+  /// is readable now.
+  virtual void task_ended(unsigned task, std::uint64_t cycle) = 0;
 };
 
 /// Random stalls: the probability of refusing each SRAM grant and each ramp-out color.
@@ -108,16 +118,19 @@ class PeBench {
     inject({true, 0, 0, color, isa::ctrl_word(isa::CtrlCmd::activate, task)});
   }
 
-  /// Runs until the PE halts (or `max_cycles`), returning what it did. Wavelets leaving the
-  /// ramp are appended to sent().
-  /// Runs until the PE halts, or with `until_idle` also until it has been idle (nothing
-  /// running or in flight, no task starting) for a few cycles with no input left to give.
+  /// Runs until the PE halts (or `max_cycles`), or with `until_idle` also until it has been
+  /// idle (nothing running or in flight, no task starting) for a few cycles with no input left
+  /// to give, returning what it did. Wavelets leaving the ramp are appended to sent(); every
+  /// task end is reported to `observer` (if any) as it happens.
   harness::Task<Activity> run(std::uint64_t max_cycles, Stalls stalls = {},
-                              std::mt19937_64* rng = nullptr, bool until_idle = false) {
+                              std::mt19937_64* rng = nullptr, bool until_idle = false,
+                              TaskObserver* observer = nullptr) {
     unsigned idle_cycles = 0;
     Activity act;
     std::bernoulli_distribution deny(stalls.sram), block(stalls.tx);
     unsigned rr = 0;
+    bool was_running = false;  // a run starts between tasks
+    unsigned task = 0;
     while (act.cycles < max_cycles) {
       // Inputs for the next rising edge, from the outputs settled after the last one.
       dut_.rx_valid_i = 0;
@@ -152,6 +165,16 @@ class PeBench {
         if (act.elems == 0) act.first_elem = act.cycles;
         act.last_elem = act.cycles;
         ++act.elems;
+      }
+      // A task ends when running falls (exit, halt, error); registers and SRAM now hold
+      // everything it did, and a task starting in this cycle changes them only at the next
+      // edge.
+      if (dut_.act_running_o) {
+        task = dut_.act_task_o;
+        was_running = true;
+      } else if (was_running) {
+        was_running = false;
+        if (observer != nullptr) observer->task_ended(task, act.cycles);
       }
       act.macs += dut_.act_mac_o;
       act.retired += dut_.act_retire_o;

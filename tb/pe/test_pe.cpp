@@ -12,6 +12,9 @@
 #include <cstdint>
 #include <fmt/format.h>
 #include <functional>
+#include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 #include <wm/sw/fp/fp.hpp>
@@ -20,9 +23,12 @@
 #include <wm/sw/ref/special.hpp>
 
 #include "pe/pe_bench.hpp"
+#include "pe/pe_lockstep.hpp"
+#include "pe/pe_state.hpp"
 
 using namespace wm::harness;
 using wm::tb::pe::Activity;
+using wm::tb::pe::LockStep;
 using wm::tb::pe::PeBench;
 using wm::tb::pe::Stalls;
 using wm::tb::pe::Wavelet;
@@ -673,36 +679,97 @@ WM_TEST(fmac_rate) {
   }
 }
 
-// Random race-free programs (sw/ref's generator) on the RTL, with random SRAM stalls, and on
-// the instruction-accurate reference model: the same error status and the same results in
-// SRAM. WM_PE_RANDOM_PROGRAMS sets how many (make regress runs more).
+namespace {
+
+namespace ref = wm::sw::ref;
+using Words = std::map<std::uint32_t, std::uint32_t>;
+
+// The words the random test clears on both sides before a program: the engine results, the
+// notify log and the stored registers.
+Words random_program_area(Words image) {
+  for (std::uint32_t a = ref::kRandomDst; a < ref::kRandomRegs + 16; ++a) image.emplace(a, 0);
+  return image;
+}
+
+/// A reference model starting from the RTL's SRAM as it is (what earlier programs left), then
+/// `image` written over it: the whole SRAM is then comparable word for word.
+std::unique_ptr<ref::Pe> model_over_rtl_sram(const Vwm_nonsynth_pe_tb_top& dut,
+                                              const Words& image) {
+  auto model = std::make_unique<ref::Pe>();
+  std::vector<std::uint32_t> mem;
+  wm::tb::pe::read_sram(dut, mem);
+  for (std::uint32_t a = 0; a < mem.size(); ++a) model->write_mem(a, mem[a]);
+  model->load(image);
+  model->push_input({isa::ctrl_word(isa::CtrlCmd::activate, 0), 0, true});
+  return model;
+}
+
+/// One word of the model's SRAM changed once `after` task ends have compared equal: a
+/// divergence injected in the middle of a run.
+struct Patch {
+  unsigned after;
+  std::uint32_t addr, word;
+};
+
+class PatchingLockStep final : public wm::tb::pe::TaskObserver {
+ public:
+  PatchingLockStep(LockStep& lockstep, ref::Pe& model, std::optional<Patch> patch)
+      : lockstep_(lockstep), model_(model), patch_(patch) {}
+  void task_ended(unsigned task, std::uint64_t cycle) override {
+    lockstep_.task_ended(task, cycle);
+    if (patch_ && lockstep_.task_ends() == patch_->after) model_.write_mem(patch_->addr, patch_->word);
+  }
+
+ private:
+  LockStep& lockstep_;
+  ref::Pe& model_;
+  std::optional<Patch> patch_;
+};
+
+/// Loads `image` into the RTL (after a reset), activates task 0 and runs the RTL to idle in
+/// lock-step with `model` (which holds the same image): a LockStepError names the first task
+/// end where the two differ. Returns the number of task ends compared.
+Task<unsigned> run_lockstep(PeBench& pe, const Vwm_nonsynth_pe_tb_top& dut, ref::Pe& model,
+                            const Words& image, const std::string& context,
+                            std::mt19937_64& rng, std::optional<Patch> patch = {}) {
+  co_await pe.load(image);
+  pe.activate(0);
+  LockStep lockstep(dut, model, context);
+  PatchingLockStep observer(lockstep, model, patch);
+  const auto act = co_await pe.run(500000, {0.15, 0.0}, &rng, /*until_idle=*/true, &observer);
+  lockstep.finish(act.cycles);
+  check(lockstep.task_ends() == act.task_starts.size() && lockstep.task_ends() > 0,
+        "{}: {} task ends compared for {} task starts", context, lockstep.task_ends(),
+        act.task_starts.size());
+  co_return lockstep.task_ends();
+}
+
+}  // namespace
+
+// Random race-free programs (sw/ref's generator) on the RTL, with random SRAM stalls, in
+// lock-step with the instruction-accurate reference model: after every task the registers,
+// pc, DSDs, task table, engine flags, error latch and the whole SRAM are equal (pe_lockstep.hpp),
+// and the results read back through the SRAM's port equal the model's. WM_PE_RANDOM_PROGRAMS
+// sets how many (make regress runs more).
 WM_TEST(random_programs_match_reference_model) {
   Clock clk(dut.clk_i, 1, Unit::ns);
   start_soon(clk.start());
   PeBench pe(dut);
   auto& rng = random();
   const char* env = std::getenv("WM_PE_RANDOM_PROGRAMS");
-  const unsigned programs = env != nullptr ? static_cast<unsigned>(std::strtoul(env, nullptr, 10)) : 12;
-  namespace ref = wm::sw::ref;
+  const unsigned programs = env != nullptr ? static_cast<unsigned>(std::strtoul(env, nullptr, 10)) : 200;
+  std::uint64_t task_ends = 0;
   for (unsigned p = 0; p < programs; ++p) {
     const std::uint64_t prog_seed = rng();
-    const auto text = ref::random_program(prog_seed);
-    const auto prog = wm::sw::assembler::assemble(text, fmt::format("random-{}", prog_seed));
-    ref::Pe model;
-    model.load(prog.image.words);
-    model.push_input({isa::ctrl_word(isa::CtrlCmd::activate, 0), 0, true});
-    model.run();
-
+    const auto context = fmt::format("program seed {}", prog_seed);
+    const auto prog = wm::sw::assembler::assemble(ref::random_program(prog_seed), context);
+    const Words image = random_program_area(prog.image.words);
     co_await pe.reset();
-    // SRAM keeps the previous program's results; the model starts from zeros.
-    co_await pe.load(ref::kRandomDst, std::vector<std::uint32_t>(
-                                          ref::kRandomRegs + 16 - ref::kRandomDst, 0));
-    co_await pe.load(prog.image.words);
-    pe.activate(0);
-    const auto act = co_await pe.run(500000, {0.15, 0.0}, &rng, /*until_idle=*/true);
-    const auto want_err = static_cast<unsigned>(model.state().code);
-    check(pe.err_code() == want_err, "program seed {}: error {} at {:#x}, model {}", prog_seed,
-          pe.err_code(), pe.err_pc(), want_err);
+    const auto model = model_over_rtl_sram(dut, image);
+    task_ends += co_await run_lockstep(pe, dut, *model, image, context, rng);
+    const auto want_err = static_cast<unsigned>(model->state().code);
+    check(pe.err_code() == want_err, "{}: error {} at {:#x}, model {}", context, pe.err_code(),
+          pe.err_pc(), want_err);
     struct Region {
       std::uint32_t base, size;
       const char* name;
@@ -711,12 +778,95 @@ WM_TEST(random_programs_match_reference_model) {
                            Region{ref::kRandomLog, 16, "notify log"},
                            Region{ref::kRandomRegs + 4, 9, "registers"}}) {
       std::vector<std::uint32_t> want(r.size);
-      for (std::uint32_t i = 0; i < r.size; ++i) want[i] = model.read_mem(r.base + i);
-      check_words(co_await pe.read(r.base, r.size), want,
-                  fmt::format("program seed {} {}", prog_seed, r.name));
+      for (std::uint32_t i = 0; i < r.size; ++i) want[i] = model->read_mem(r.base + i);
+      check_words(co_await pe.read(r.base, r.size), want, fmt::format("{} {}", context, r.name));
     }
-    log().debug("program {}: {} cycles, {} elements", prog_seed, act.cycles, act.elems);
   }
+  log().info("{} programs, {} task ends compared in lock-step", programs, task_ends);
+}
+
+// The lock-step can fail, and says where. The model's copy of the last notified task's
+// `li r13, 1000 + t` is changed after the task before it ended, so every earlier task end
+// compares equal and the report names that task and r13 with both values. A second run
+// changes, in the model only, one SRAM word the program never touches: the first task end
+// reports that word.
+WM_TEST(lockstep_reports_the_first_divergent_task) {
+  Clock clk(dut.clk_i, 1, Unit::ns);
+  start_soon(clk.start());
+  PeBench pe(dut);
+  auto& rng = random();
+  // A program that notifies at least two tasks (most do; the generator is seeded).
+  std::uint64_t prog_seed = 0;
+  std::vector<unsigned> notified;
+  std::string text;
+  while (notified.size() < 2) {
+    prog_seed = rng();
+    text = ref::random_program(prog_seed);
+    ref::Pe probe;
+    probe.load(wm::sw::assembler::assemble(text).image.words);
+    probe.push_input({isa::ctrl_word(isa::CtrlCmd::activate, 0), 0, true});
+    notified.clear();
+    while (true) {
+      const auto st = probe.step();
+      if (st.kind == ref::StepKind::started && *probe.current_task() != 0) {
+        notified.push_back(*probe.current_task());
+      }
+      if (st.kind == ref::StepKind::idle || st.kind == ref::StepKind::halted) break;
+    }
+  }
+  const unsigned last = notified.back();
+  const auto context = fmt::format("program seed {}", prog_seed);
+  const std::string li = fmt::format("li r13, {}\n", 1000 + last);
+  const auto at = text.find(li);
+  check(at != std::string::npos, "{}: no `{}` in the program", context, li);
+  std::string changed = text;
+  changed.replace(at, li.size(), "li r13, 77\n");
+  const Words image = random_program_area(wm::sw::assembler::assemble(text).image.words);
+  const Words other = random_program_area(wm::sw::assembler::assemble(changed).image.words);
+  std::vector<std::uint32_t> differ;
+  for (const auto& [addr, word] : image) {
+    if (other.at(addr) != word) differ.push_back(addr);
+  }
+  check(image.size() == other.size() && differ.size() == 1,
+        "{}: the change should alter one word, not {}", context, differ.size());
+
+  co_await pe.reset();
+  auto model = model_over_rtl_sram(dut, image);
+  // Task 0 ends first, then the notified tasks in ascending order (all are active by then).
+  const auto want_end = static_cast<unsigned>(notified.size()) + 1;
+  std::optional<wm::tb::pe::LockStepError> caught;
+  try {
+    co_await run_lockstep(pe, dut, *model, image, context, rng,
+                          Patch{want_end - 1, differ[0], other.at(differ[0])});
+  } catch (const wm::tb::pe::LockStepError& e) {
+    caught = e;
+  }
+  check(caught.has_value(), "{}: the changed instruction went unnoticed", context);
+  log().info("reported: {}", caught->what());
+  check(caught->task() == last && caught->task_end() == want_end,
+        "{}: reported task end #{} (task {}), expected #{} (task {})", context,
+        caught->task_end(), caught->task().value_or(99), want_end, last);
+  const auto want = fmt::format("r13: 0x{:x} (RTL) != 0x{:x} (model)", 1000 + last, 77);
+  check(caught->difference() == want, "{}: reported '{}', expected '{}'", context,
+        caught->difference(), want);
+
+  // An SRAM word outside everything the program reads or writes, changed in the model only.
+  constexpr std::uint32_t kUntouched = 0x2FF0;
+  co_await pe.reset();
+  model = model_over_rtl_sram(dut, image);
+  model->write_mem(kUntouched, model->read_mem(kUntouched) ^ 0x10u);
+  caught.reset();
+  try {
+    co_await run_lockstep(pe, dut, *model, image, context, rng);
+  } catch (const wm::tb::pe::LockStepError& e) {
+    caught = e;
+  }
+  check(caught.has_value(), "{}: the changed SRAM word went unnoticed", context);
+  log().info("reported: {}", caught->what());
+  check(caught->task() == 0u && caught->task_end() == 1 &&
+            caught->difference().starts_with(fmt::format("mem[0x{:04x}]", kUntouched)),
+        "{}: reported '{}', expected mem[0x{:04x}] at task end #1 (task 0)", context,
+        caught->what(), kUntouched);
 }
 
 // The special-function library (sw/asm/lib, docs/isa.md section 7) run as vector code on the

@@ -1,0 +1,117 @@
+// Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Lock-step of the RTL PE with the instruction-accurate reference model (sw/ref), one task at
+// a time: at every task end on the RTL (PeBench reports it), the model steps to its own next
+// task end and the two architectural states (registers, pc, DSDs, task table, engine flags,
+// error latch and the whole SRAM) must be equal. Tasks are the unit because the model is not
+// timed: within a task the RTL's engines overlap the core, between tasks a race-free program's
+// state is a function of the program alone (docs/architecture.md, "PE lock-step").
+
+#include <cstdint>
+#include <fmt/format.h>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <wm/sw/ref/pe.hpp>
+
+#include "pe/pe_bench.hpp"
+#include "pe/pe_state.hpp"
+
+namespace wm::tb::pe {
+
+/// The first difference: which task end, which task, what differs (RTL value, model value).
+class LockStepError : public std::runtime_error {
+ public:
+  LockStepError(const std::string& context, unsigned task_end, std::optional<unsigned> task,
+                std::uint64_t cycle, std::string what)
+      : std::runtime_error(fmt::format("{}: task end #{} (task {}, RTL cycle {}): {}", context,
+                                       task_end, task ? fmt::format("{}", *task) : "none",
+                                       cycle, what)),
+        task_end_(task_end), task_(task), what_(std::move(what)) {}
+  [[nodiscard]] unsigned task_end() const { return task_end_; }
+  [[nodiscard]] std::optional<unsigned> task() const { return task_; }
+  /// The difference alone, e.g. "r13: 0x3e9 (RTL) != 0x1092 (model)".
+  [[nodiscard]] const std::string& difference() const { return what_; }
+
+ private:
+  unsigned task_end_;
+  std::optional<unsigned> task_;
+  std::string what_;
+};
+
+class LockStep final : public TaskObserver {
+ public:
+  /// `model` holds the same program and inputs as the RTL; `context` prefixes every message
+  /// (the program's seed, say).
+  LockStep(const Vwm_nonsynth_pe_tb_top& dut, sw::ref::Pe& model, std::string context)
+      : dut_(dut), model_(model), context_(std::move(context)) {}
+
+  void task_ended(unsigned task, std::uint64_t cycle) override {
+    ++ends_;
+    const auto model_task = advance();
+    if (!model_task) {
+      throw LockStepError(context_, ends_, task, cycle,
+                          fmt::format("the RTL ended task {}, the model ran no task ({})", task,
+                                      why_));
+    }
+    if (*model_task != task) {
+      throw LockStepError(context_, ends_, task, cycle,
+                          fmt::format("task: {} (RTL) != {} (model)", task, *model_task));
+    }
+    if (auto d = arch_state(dut_).diff(model_.state())) {
+      throw LockStepError(context_, ends_, task, cycle, relabel(*d));
+    }
+  }
+
+  /// After the RTL's run: the model must have no further task to run either.
+  void finish(std::uint64_t cycle) {
+    if (const auto t = advance()) {
+      throw LockStepError(context_, ends_ + 1, t, cycle,
+                          fmt::format("the model ran task {} after the RTL's last", *t));
+    }
+  }
+
+  /// Task ends compared so far.
+  [[nodiscard]] unsigned task_ends() const { return ends_; }
+
+ private:
+  // Steps the model to the end of its next task; the task, or nothing if it started none.
+  std::optional<unsigned> advance() {
+    std::optional<unsigned> task;
+    for (std::uint64_t i = 0; i < kMaxSteps; ++i) {
+      const auto s = model_.step();
+      switch (s.kind) {
+        case sw::ref::StepKind::started: task = model_.current_task(); break;
+        case sw::ref::StepKind::executed:
+          if (s.task_ended) return task;
+          break;
+        case sw::ref::StepKind::halted:
+          why_ = "halted";
+          return task;
+        case sw::ref::StepKind::idle: why_ = "idle"; return std::nullopt;
+        case sw::ref::StepKind::waiting: why_ = "waiting for fabric input"; return std::nullopt;
+      }
+    }
+    why_ = fmt::format("no task end within {} steps", kMaxSteps);
+    return std::nullopt;
+  }
+
+  // ArchState::diff says "this" and "other"; here they are the RTL and the model.
+  static std::string relabel(std::string d) {
+    for (const auto& [from, to] : {std::pair<std::string, std::string>{"(this)", "(RTL)"},
+                                   {"(other)", "(model)"}}) {
+      if (const auto at = d.find(from); at != std::string::npos) d.replace(at, from.size(), to);
+    }
+    return d;
+  }
+
+  static constexpr std::uint64_t kMaxSteps = 10'000'000;
+  const Vwm_nonsynth_pe_tb_top& dut_;
+  sw::ref::Pe& model_;
+  std::string context_;
+  unsigned ends_ = 0;
+  std::string why_;
+};
+
+}  // namespace wm::tb::pe
