@@ -51,6 +51,7 @@ module wm_mesh #(
   output logic [W*H-1:0]                           act_task_start_o,  /// a task starts
   output logic [W*H*4-1:0]                         act_task_o,        /// task id
   output logic [W*H-1:0]                           act_retire_o,      /// instruction done
+  output logic [W*H*16-1:0]                        act_pc_o,          /// ... its pc
   output logic [W*H-1:0]                           act_elem_o,        /// vector element
   output logic [W*H-1:0]                           act_mac_o,         /// ... FMAC-class
   output logic [W*H-1:0]                           act_ramp_rx_o,     /// router -> PE
@@ -202,6 +203,7 @@ module wm_mesh #(
         .act_start_wv_o  (unused_start_wv[T*32 +: 32]),
         .act_task_o      (act_task_o[T*4 +: 4]),
         .act_retire_o    (act_retire_o[T]),
+        .act_pc_o        (act_pc_o[T*16 +: 16]),
         .act_elem_o      (act_elem_o[T]),
         .act_mac_o       (act_mac_o[T]),
         .act_ramp_rx_o   (act_ramp_rx_o[T]),

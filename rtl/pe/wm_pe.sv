@@ -48,6 +48,7 @@ module wm_pe #(
   output logic                              act_running_o,
   output logic [3:0]                        act_task_o,
   output logic                              act_retire_o,
+  output logic [15:0]                       act_pc_o,
   output logic                              act_elem_o,
   output logic                              act_mac_o
 );
@@ -149,7 +150,7 @@ module wm_pe #(
     .vpu_err_i(vpu_err), .vpu_err_pc_i(vpu_err_pc), .rx_err_ctrl_i(err_ctrl),
     .rx_err_addr_i(err_ld), .mem_err_i,
     .halted_o, .err_code_o, .err_pc_o, .running_o(running), .retire_o(act_retire_o),
-    .task_o(cur_task)
+    .pc_o(act_pc_o), .task_o(cur_task)
   );
 
   wm_pe_vpu #(.NumColors(NumColors), .MemWords(MemWords)) u_vpu (

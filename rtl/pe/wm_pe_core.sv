@@ -65,6 +65,7 @@ module wm_pe_core #(
   output logic [15:0]                           err_pc_o,
   output logic                                  running_o,     /// a task is running
   output logic                                  retire_o,      /// an instruction completed
+  output logic [15:0]                           pc_o,          /// ... at this pc
   output logic [3:0]                            task_o         /// which
 );
   typedef enum logic [2:0] {
@@ -517,6 +518,7 @@ module wm_pe_core #(
   assign send_wavelet_o = send_q;
   assign halted_o       = state_q == SHalt;
   assign err_code_o     = err_q;
+  assign pc_o           = pc_q;
   assign err_pc_o       = err_pc_q;
   assign running_o      = state_q != SIdle && state_q != SHalt;
   assign task_o         = task_q;

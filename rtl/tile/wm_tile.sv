@@ -53,6 +53,9 @@ module wm_tile #(
   output logic [31:0]                                     act_start_wv_o,    /// ... its wavelet
   output logic [3:0]                                      act_task_o,     /// task id
   output logic                                            act_retire_o,   /// instruction done
+  /// The pc of the instruction in the core: with act_retire_o, the one that retired. Lets a
+  /// testbench see a program reach a label (the decode's phase marks) without a debug bus.
+  output logic [15:0]                                     act_pc_o,
   output logic                                            act_elem_o,     /// vector element
   output logic                                            act_mac_o,      /// ... FMAC-class
   output logic                                            act_ramp_rx_o,  /// router -> PE
@@ -63,10 +66,31 @@ module wm_tile #(
   localparam int unsigned DirP    = 32'(wm_pkg::DirP);
   localparam int unsigned ColorLsb = wm_pkg::DataWidth;
 
+  // ---- position straps -------------------------------------------------------------------------
+  // Registered once here, so the router's route logic reads flops, not ports. The straps are
+  // static, and reset lasts longer than a cycle, so they are valid before the first route. In
+  // the composed simulator this keeps the route logic out of Verilator's input-combinational
+  // region, which is re-evaluated on every eval() call (twice a cycle).
+  wm_pkg::coord_t   x_q, y_q, max_x_q, max_y_q;
+  wm_pkg::dir_set_t edge_open_q;
+  always_ff @(posedge clk_i) begin
+    x_q         <= x_i;
+    y_q         <= y_i;
+    max_x_q     <= max_x_i;
+    max_y_q     <= max_y_i;
+    edge_open_q <= edge_open_i;
+  end
+
   // ---- router ---------------------------------------------------------------------------------
-  logic [NumDirs-1:0]           r_in_valid, r_out_valid;
-  logic [NumDirs*WWidth-1:0]    r_in_wavelet, r_out_wavelet;
-  logic [NumDirs*NumColors-1:0] r_in_credit, r_out_credit, unused_busy;
+  // The router's link-side inputs mix this tile's ports (neighbours) with the PE's ramp. Split
+  // per element for Verilator: otherwise the whole vector counts as a top-level input and every
+  // gate behind the ramp slices is re-evaluated in Verilator's input region too.
+  logic [NumDirs-1:0]           r_in_valid /* verilator split_var */;
+  logic [NumDirs*WWidth-1:0]    r_in_wavelet /* verilator split_var */;
+  logic [NumDirs*NumColors-1:0] r_out_credit /* verilator split_var */;
+  logic [NumDirs-1:0]           r_out_valid;
+  logic [NumDirs*WWidth-1:0]    r_out_wavelet;
+  logic [NumDirs*NumColors-1:0] r_in_credit, unused_busy;
 
   logic                 rx_valid, tx_valid;
   logic [WWidth-1:0]    rx_wavelet, tx_wavelet;
@@ -88,11 +112,11 @@ module wm_tile #(
   ) u_router (
     .clk_i,
     .rst_ni,
-    .x_i,
-    .y_i,
-    .max_x_i,
-    .max_y_i,
-    .edge_open_i,
+    .x_i          (x_q),
+    .y_i          (y_q),
+    .max_x_i      (max_x_q),
+    .max_y_i      (max_y_q),
+    .edge_open_i  (edge_open_q),
     .in_valid_i   (r_in_valid),
     .in_wavelet_i (r_in_wavelet),
     .in_credit_o  (r_in_credit),
@@ -199,6 +223,7 @@ module wm_tile #(
     .act_running_o,
     .act_task_o,
     .act_retire_o,
+    .act_pc_o,
     .act_elem_o,
     .act_mac_o
   );

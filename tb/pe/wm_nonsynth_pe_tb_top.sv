@@ -35,6 +35,7 @@ module wm_nonsynth_pe_tb_top #(
   output logic                            act_running_o,
   output logic [3:0]                      act_task_o,
   output logic                            act_retire_o,
+  output logic [15:0]                     act_pc_o,
   output logic                            act_elem_o,
   output logic                            act_mac_o,
   output logic [31:0]                     bank_conflicts_o  /// grants refused by bank rules
@@ -59,7 +60,7 @@ module wm_nonsynth_pe_tb_top #(
     .rx_valid_i, .rx_wavelet_i, .rx_ready_o, .tx_valid_o, .tx_wavelet_o, .tx_ready_i,
     .halted_o, .err_code_o, .err_pc_o, .busy_o,
     .act_task_start_o, .act_start_data_o, .act_start_wv_o, .act_running_o, .act_task_o,
-    .act_retire_o, .act_elem_o, .act_mac_o
+    .act_retire_o, .act_pc_o, .act_elem_o, .act_mac_o
   );
 
   // The backdoor takes the write port and read port 0; the PE's requests are withheld by

@@ -53,8 +53,30 @@ def check_report(path, out, n_tokens, args):
             fail(f"utilisation {k} out of range: {u}")
     if r["utilisation"]["mac"]["max"] <= 0:
         fail("no multiply-add was counted")
-    if not r["phases_estimate"] or r["estimate"]["measured_over_estimate"] <= 0:
+    phases = r["phases"]
+    if not phases or r["estimate"]["measured_over_estimate"] <= 0:
         fail("no estimate in the report")
+    for i, t in enumerate(toks):
+        if len(t["phases"]) != len(phases) or sum(t["phases"]) != t["latency"]:
+            fail(f"token {i}: its {len(t['phases'])} measured phases do not add up to its "
+                 f"latency {t['latency']}: {t['phases']}")
+    if [p["measured_last_token"] for p in phases] != toks[-1]["phases"]:
+        fail("the phase table is not the last token's")
+    tol = r["timing_check"]
+    flagged = {(d["pos"], d["phase"]) for d in tol["deviations"]}
+    for i, t in enumerate(toks):
+        for p, took in zip(phases, t["phases"]):
+            name = p["name"] if p["layer"] < 0 else f"{p['name']} L{p['layer']}"
+            if (i, name) in flagged:
+                continue
+            if i + 1 == len(toks):
+                want = p["predicted_compute"] + p["predicted_network"]
+                if abs(took - want) > tol["tolerance_ratio"] * want + tol["tolerance_cycles"]:
+                    fail(f"token {i} {name}: {took} vs {want} is outside the tolerance and "
+                         "not reported")
+    for d in tol["deviations"]:
+        if "critical tile (" not in d["where"]:
+            fail(f"a deviation does not name its tile: {d}")
     print(f"report ok: {positions} tokens, {r['cycles_per_token']:.1f} cycles/token, "
           f"measured/estimate {r['estimate']['measured_over_estimate']:.3f}")
 

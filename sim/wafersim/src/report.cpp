@@ -55,9 +55,7 @@ std::string json_util(const Utilisation& u) {
                      json_string(u.max_at));
 }
 
-constexpr const char* kPhaseNote =
-    "measured per phase: not available, the mapped programs mark no phase boundaries the "
-    "testbench can observe; the phases below are the mapper's estimate";
+constexpr std::size_t kMaxDeviationsShown = 12;
 
 }  // namespace
 
@@ -96,14 +94,45 @@ void print_text(std::FILE* f, const Report& r) {
   fmt::print(f, "tile MAC:  mean {:.3f} max {:.3f} at {}\n", r.mac.mean, r.mac.max, r.mac.max_at);
   fmt::print(f, "link:      mean {:.3f} max {:.3f} at {}\n", r.link.mean, r.link.max,
              r.link.max_at);
-  fmt::print(f, "\nphases: {}\n", kPhaseNote);
-  std::int64_t sum = 0;
-  for (const PhaseRecord& p : r.phases) sum += p.compute + p.network;
+  fmt::print(f,
+             "\nphases of the last token, measured on the RTL (a phase ends when the last tile "
+             "enters the next; that tile is its critical tile) against the mapper's prediction "
+             "(compute + network):\n");
+  fmt::print(f, "  {:<14} {:>9} {:>8} {:>9} {:>6} {:>6} {:>10} {:>6}  {}\n", "phase", "compute",
+             "network", "measured", "share", "ratio", "mean ratio", "max", "critical tile");
+  std::uint64_t sum = 0;
+  for (const PhaseRecord& p : r.phases) sum += p.measured;
   for (const PhaseRecord& p : r.phases) {
-    fmt::print(f, "  {:<11} {:>6} compute {:>7} network {:>7} ({:4.1f}%)\n", p.name,
-               p.layer < 0 ? std::string("-") : fmt::format("L{}", p.layer), p.compute,
-               p.network, 100.0 * ratio(static_cast<double>(p.compute + p.network),
-                                        static_cast<double>(sum)));
+    const auto predicted = static_cast<double>(p.compute + p.network);
+    fmt::print(f, "  {:<14} {:>9} {:>8} {:>9} {:>5.1f}% {:>6.3f} {:>10.3f} {:>6.3f}  {}\n",
+               phase_label(p.name, p.layer), p.compute, p.network, p.measured,
+               100.0 * ratio(static_cast<double>(p.measured), static_cast<double>(sum)),
+               ratio(static_cast<double>(p.measured), predicted), p.mean_ratio, p.max_ratio,
+               p.critical);
+  }
+  const std::size_t checked = r.phases.size() * n;
+  if (r.deviations.empty()) {
+    fmt::print(f,
+               "timing check: all {} phases of {} tokens within the prediction (tolerance "
+               "{:.0f}% + {} cycles)\n",
+               checked, n, 100 * r.tolerance.ratio, r.tolerance.slack);
+  } else {
+    fmt::print(f,
+               "timing check: {} of {} phases outside the prediction (tolerance {:.0f}% + {} "
+               "cycles):\n",
+               r.deviations.size(), checked, 100 * r.tolerance.ratio, r.tolerance.slack);
+    for (std::size_t i = 0; i < r.deviations.size() && i < kMaxDeviationsShown; ++i) {
+      const Deviation& d = r.deviations[i];
+      fmt::print(f, "  pos {} {}: predicted {}, measured {} ({:+.1f}%); {}\n", d.pos, d.phase,
+                 d.predicted, d.measured,
+                 100.0 * (ratio(static_cast<double>(d.measured),
+                                static_cast<double>(d.predicted)) - 1.0),
+                 d.where);
+    }
+    if (r.deviations.size() > kMaxDeviationsShown) {
+      fmt::print(f, "  ... and {} more (all in --report)\n",
+                 r.deviations.size() - kMaxDeviationsShown);
+    }
   }
   fmt::print(f, "\nwall: {:.2f} s ({:.0f} tile-cycles/s)\n", r.wall_seconds,
              r.tile_cycles_per_second);
@@ -132,9 +161,9 @@ void write_json(const std::string& path, const Report& r) {
     fmt::print(f,
                "    {{\"pos\": {}, \"input\": {}, \"output\": {}, \"generated\": {}, "
                "\"entry_cycle\": {}, \"exit_cycle\": {}, \"latency\": {}, \"between\": {}, "
-               "\"estimate\": {}}}{}\n",
+               "\"estimate\": {}, \"phases\": [{}]}}{}\n",
                k.pos, k.input, k.output, k.generated, k.entry, k.exit, k.exit - k.entry,
-               between(r, i), k.estimate, i + 1 < n ? "," : "");
+               between(r, i), k.estimate, fmt::join(k.phases, ", "), i + 1 < n ? "," : "");
   }
   fmt::print(f, "  ],\n  \"cycles_per_token\": {:.3f},\n", per_token);
   fmt::print(f, "  \"clock_hz\": {:.0f},\n  \"tokens_per_second\": {:.3f},\n", kClockHz,
@@ -146,16 +175,29 @@ void write_json(const std::string& path, const Report& r) {
              ratio(static_cast<double>(t.latency), static_cast<double>(t.estimate)));
   fmt::print(f, "  \"utilisation\": {{\"busy\": {}, \"mac\": {}, \"link\": {}}},\n",
              json_util(r.busy), json_util(r.mac), json_util(r.link));
-  fmt::print(f, "  \"phases_measured\": null,\n  \"phases_note\": {},\n",
-             json_string(kPhaseNote));
-  fmt::print(f, "  \"phases_estimate\": [\n");
+  fmt::print(f, "  \"phases\": [\n");
   for (std::size_t i = 0; i < r.phases.size(); ++i) {
     const PhaseRecord& p = r.phases[i];
-    fmt::print(f, "    {{\"name\": {}, \"layer\": {}, \"compute\": {}, \"network\": {}}}{}\n",
-               json_string(p.name), p.layer, p.compute, p.network,
+    fmt::print(f,
+               "    {{\"name\": {}, \"layer\": {}, \"predicted_compute\": {}, "
+               "\"predicted_network\": {}, \"measured_last_token\": {}, \"critical_tile\": "
+               "{}, \"mean_ratio\": {:.6f}, \"max_ratio\": {:.6f}}}{}\n",
+               json_string(p.name), p.layer, p.compute, p.network, p.measured,
+               json_string(p.critical), p.mean_ratio, p.max_ratio,
                i + 1 < r.phases.size() ? "," : "");
   }
-  fmt::print(f, "  ],\n  \"wall_seconds\": {:.3f},\n  \"tile_cycles_per_second\": {:.0f}\n}}\n",
+  fmt::print(f, "  ],\n  \"timing_check\": {{\"tolerance_ratio\": {:.3f}, "
+                "\"tolerance_cycles\": {}, \"deviations\": [\n",
+             r.tolerance.ratio, r.tolerance.slack);
+  for (std::size_t i = 0; i < r.deviations.size(); ++i) {
+    const Deviation& d = r.deviations[i];
+    fmt::print(f,
+               "    {{\"pos\": {}, \"phase\": {}, \"predicted\": {}, \"measured\": {}, "
+               "\"where\": {}}}{}\n",
+               d.pos, json_string(d.phase), d.predicted, d.measured, json_string(d.where),
+               i + 1 < r.deviations.size() ? "," : "");
+  }
+  fmt::print(f, "  ]}},\n  \"wall_seconds\": {:.3f},\n  \"tile_cycles_per_second\": {:.0f}\n}}\n",
              r.wall_seconds, r.tile_cycles_per_second);
   if (std::ferror(f) != 0) throw std::runtime_error(fmt::format("--report {}: write failed", path));
 }

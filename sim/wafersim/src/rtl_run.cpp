@@ -31,6 +31,7 @@ MeshOptions mesh_options(const sw::mapper::MeshProgram& p, const RunOptions& o,
   m.height = static_cast<unsigned>(p.height);
   m.threads = o.threads;
   m.count_activity = true;
+  m.record_tasks = o.record_tasks;
   if (!o.waves.empty()) {
     m.trace.tiles = {0};
     m.trace.begin = o.waves_from;
@@ -66,6 +67,16 @@ RtlRun::RtlRun(const sw::mapper::MeshProgram& program, const RunOptions& opt)
       wave_dir_(opt.waves.empty() ? "" : opt.waves + ".tiles") {
   if (!wave_dir_.empty()) std::filesystem::create_directories(wave_dir_);
   mesh_ = std::make_unique<Mesh>(mesh_options(program, opt, wave_dir_));
+  for (unsigned t = 0; t < mesh_->tiles(); ++t) {
+    const auto& marks = program.tiles.at(t).marks;
+    if (marks.empty()) continue;
+    std::vector<std::uint16_t> pcs;
+    for (const std::uint32_t pc : marks) {
+      if (pc > 0xFFFF) throw RtlError(fmt::format("phase mark pc {:#x} is past 16 bits", pc));
+      pcs.push_back(static_cast<std::uint16_t>(pc));
+    }
+    mesh_->set_marks(t, std::move(pcs));
+  }
   mesh_->set_host_sink(true);
   mesh_->run(kResetCycles);
   mesh_->set_reset(false);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -12,6 +13,7 @@
 #include "args.hpp"
 #include "wm/sim/wafersim/compare.hpp"
 #include "wm/sim/wafersim/options.hpp"
+#include "wm/sim/wafersim/phases.hpp"
 #include "wm/sim/wafersim/report.hpp"
 #include "wm/sim/wafersim/rtl_run.hpp"
 #include "wm/sw/mapper/decoder.hpp"
@@ -143,6 +145,9 @@ int run(const ws::Options& o) {
   const Progress progress(static_cast<std::size_t>(positions));
   std::vector<std::uint32_t> got;
   int token = o.prompt[0];
+  const std::size_t n_phases = dec->estimate(0, kHopLatency).size();
+  ws::PhaseClock clock(n_phases, rtl.mesh().tiles());
+  std::vector<ws::PhaseRecord> phases(n_phases);
   for (int pos = 0; pos < positions; ++pos) {
     const ws::StepCycles c = rtl.step(dec->step(token, pos), got);
     const std::span<const float> want = golden.forward(token, pos);
@@ -155,16 +160,39 @@ int run(const ws::Options& o) {
     r.logits_checked += want.size();
     const int next = model::argmax(want);
     const bool generated = pos + 1 >= static_cast<int>(o.prompt.size());
+    // The logits leave through (0, 0): it is charged with the last phase.
+    const std::vector<ws::PhaseTiming> timing = clock.token(rtl.mesh(), c.entry, c.exit, 0);
+    const auto predicted = dec->estimate(pos, kHopLatency);
     std::int64_t estimate = 0;
-    for (const auto& p : dec->estimate(pos, kHopLatency)) estimate += p.cycles.total();
-    r.tokens.push_back({pos, token, next, generated, c.entry, c.exit, estimate});
+    std::vector<std::uint64_t> measured;
+    for (std::size_t p = 0; p < n_phases; ++p) {
+      const std::int64_t want = predicted[p].cycles.total();
+      const std::uint64_t took = timing[p].cycles();
+      estimate += want;
+      measured.push_back(took);
+      const double ratio =
+          static_cast<double>(took) / static_cast<double>(std::max<std::int64_t>(want, 1));
+      ws::PhaseRecord& rec = phases[p];
+      rec.name = predicted[p].name;
+      rec.layer = predicted[p].layer;
+      rec.compute = predicted[p].cycles.compute;
+      rec.network = predicted[p].cycles.network;
+      rec.measured = took;
+      rec.critical = ws::tile_name(timing[p].critical, o.width);
+      rec.mean_ratio += ratio;  // divided by the token count at the end
+      rec.max_ratio = std::max(rec.max_ratio, ratio);
+      if (!r.tolerance.holds(want, took)) {
+        r.deviations.push_back({pos, ws::phase_label(predicted[p].name, predicted[p].layer), want,
+                                took, ws::explain(timing[p], o.width)});
+      }
+    }
+    r.tokens.push_back({pos, token, next, generated, c.entry, c.exit, estimate, measured});
     if (generated) r.generated.push_back(next);
     token = generated ? next : o.prompt[static_cast<std::size_t>(pos) + 1];
     progress.update(static_cast<std::size_t>(pos) + 1, c.exit);
   }
-  for (const auto& p : dec->estimate(positions - 1, kHopLatency)) {
-    r.phases.push_back({p.name, p.layer, p.cycles.compute, p.cycles.network});
-  }
+  for (ws::PhaseRecord& p : phases) p.mean_ratio /= positions;
+  r.phases = std::move(phases);
   const std::uint64_t token_cycles = r.tokens.back().exit - r.tokens.front().entry;
   utilisation(rtl.mesh(), before, token_cycles, r);
   const std::uint64_t total_cycles = rtl.mesh().cycle();

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
 
 #include "wm/sw/asm/assembler.hpp"
 #include "wm/sw/fp/fp.hpp"
@@ -119,6 +120,7 @@ struct Built {
   std::uint32_t code_end = 0;
   std::uint32_t x_addr = 0;
   std::uint32_t pos_addr = 0;
+  std::vector<std::uint32_t> marks;  // pc of each phase start, in MeshDecoder::estimate order
 };
 
 class TileGen {
@@ -130,6 +132,7 @@ class TileGen {
   Built build(std::uint32_t code_base) {
     Layout mem(code_base);
     AsmBuilder a;
+    marks_ = 0;
     a.comment(fmt::format("decode tile ({}, {})", c_, r_));
     a.label("boot");
     // Weight blocks, one per GEMV, in program order.
@@ -159,6 +162,7 @@ class TileGen {
         for (auto& t : tmp) t = mem.alloc(max_rows);
       }
       Attn at;
+      mark(a);  // rms_att of layer 0: (0, 0) alone works; the others wait for its broadcast
       if (c_ == 0) {
         at = attn_layout(mem);
         a.op("lw r7, {}(r0)", at.pos);
@@ -167,10 +171,13 @@ class TileGen {
       }
       for (std::size_t i = 0; i < gemvs_.size(); ++i) {
         const model::Stage st = gemvs_[i].stage;
+        if (st == model::Stage::wq && gemvs_[i].layer > 0) mark(a);  // rms_att
         if (c_ == 0 && st == model::Stage::wq) {
           qkv_attention(a, i, blocks, 0, at, at.out);
           i += 2;
         } else if (st == model::Stage::w1) {
+          mark(a);  // rms_ffn
+          mark(a);  // ffn
           a.li(10, h1);
           gemv(a, gemvs_[i], blocks[i], 0, 10, true, true);
         } else if (st == model::Stage::w3) {
@@ -179,7 +186,17 @@ class TileGen {
           if (c_ == 0) swiglu_gather(a, gemvs_[i], h1, h3, tmp, 0);
         } else if (st == model::Stage::wk || st == model::Stage::wv) {
           gemv(a, gemvs_[i], blocks[i], 0, 0, false);  // Q's broadcast of xb serves K and V
+          if (st == model::Stage::wv) {
+            mark(a);  // rope: column 0 only
+            mark(a);  // attention: column 0, then the gather (passed through here)
+          }
         } else {
+          if (st == model::Stage::wq) mark(a);  // qkv
+          if (st == model::Stage::wo) mark(a);
+          if (st == model::Stage::classifier) {
+            mark(a);  // rms_final
+            mark(a);  // classifier
+          }
           gemv(a, gemvs_[i], blocks[i], 0, 0);
         }
       }
@@ -188,7 +205,9 @@ class TileGen {
     } else {
       coordinator(a, mem, blocks, b);
     }
-    b.image = assembler::assemble(sources(b.text), {s_.num_colors}).image;
+    assembler::Program prog = assembler::assemble(sources(b.text), {s_.num_colors});
+    b.image = std::move(prog.image);
+    for (int i = 0; i < marks_; ++i) b.marks.push_back(prog.symbols.at(mark_name(i)));
     b.code_end = b.image.words.empty() ? 0 : b.image.words.rbegin()->first + 1;
     for (const auto& [addr, word] : mem.data()) b.image.words[addr] = word;
     b.end = mem.end();
@@ -197,6 +216,12 @@ class TileGen {
 
  private:
   [[nodiscard]] bool coord() const { return c_ == 0 && r_ == 0; }
+
+  // Phase marks: a label at the first instruction of every phase, in the order of
+  // MeshDecoder::estimate, in every tile's program (a phase this tile takes no part in is
+  // empty: its mark shares the next one's pc). The testbench sees the PE retire them.
+  static std::string mark_name(int i) { return fmt::format("phase_{}", i); }
+  void mark(AsmBuilder& a) { a.label(mark_name(marks_++)); }
   [[nodiscard]] bool multi() const { return s_.width * s_.height > 1; }
 
   std::vector<assembler::Source> sources(const std::string& main) const {
@@ -375,6 +400,7 @@ class TileGen {
     const std::uint32_t cache = u32(positions_) * kvd;
     const std::uint32_t kc_l = m.kc + u32(l) * cache;
     const std::uint32_t vc_l = m.vc + u32(l) * cache;
+    mark(a);  // qkv
     a.li(1, kvd);
     a.op("mul r8, r7, r1");
     a.op("addi r9, r8, 0");
@@ -386,6 +412,8 @@ class TileGen {
     gemv(a, gemvs_[gi], blocks[gi], src, 10, true, true);
     gemv(a, gemvs_[gi + 1], blocks[gi + 1], src, 8, false, true);
     gemv(a, gemvs_[gi + 2], blocks[gi + 2], src, 9, false, true);
+    mark(a);  // rope
+    if (nkv == 0) mark(a);  // attention: only the gather passes through
     if (nkv > 0) {
       a.comment(fmt::format("rope and attention, query heads {}..{}", m.kv0 * cfg.kv_mul(),
                             m.kv1 * cfg.kv_mul() - 1));
@@ -407,6 +435,7 @@ class TileGen {
       };
       rope(10, nheads);
       rope(8, nkv);
+      mark(a);  // attention
       for (int i = 0; i < nheads; ++i) {
         const int kvh = i / cfg.kv_mul();  // local kv head
         a.mem(0, kc_l + u32(kvh * hs), u32(hs));
@@ -489,16 +518,20 @@ class TileGen {
     };
     for (int l = 0; l < cfg.n_layers; ++l) {
       const std::uint32_t dim = u32(cfg.dim);
+      mark(a);  // rms_att
       rmsnorm(a, x, rms_att + u32(l) * dim, xb);
       qkv_attention(a, gi, blocks, xb, at, xb);
       gi += 3;
+      mark(a);  // wo
       a.li(10, xb2);
       next_gemv(xb, 10);
       a.comment("residual");
       a.mem(0, x, dim);
       a.mem(1, xb2, dim);
       a.op("fadd d0, d0, d1");
+      mark(a);  // rms_ffn
       rmsnorm(a, x, rms_ffn + u32(l) * dim, xb);
+      mark(a);  // ffn
       a.li(10, hb);
       next_gemv(xb, 10, true, true);
       a.li(10, hb2);
@@ -512,7 +545,9 @@ class TileGen {
       a.mem(1, xb, dim);
       a.op("fadd d0, d0, d1");
     }
+    mark(a);  // rms_final
     rmsnorm(a, x, rms_final, xb);
+    mark(a);  // classifier
     a.li(10, logits);
     next_gemv(xb, 10);
     a.comment("logits to the host");
@@ -531,6 +566,7 @@ class TileGen {
   int positions_;
   std::uint32_t scratch_ = 0;
   std::uint32_t ybuf_ = 0;
+  int marks_ = 0;
 };
 
 std::vector<Route> decode_routes(int c, int r, int width, int height) {
@@ -635,6 +671,11 @@ MeshDecoder::MeshDecoder(const model::Weights& w, const MeshShape& shape, const 
       t.assembly = std::move(b.text);
       t.image = std::move(b.image);
       t.routes = decode_routes(c, r, shape.width, shape.height);
+      if (b.marks.size() != static_cast<std::size_t>(7 * w.config.n_layers + 2)) {
+        throw std::logic_error(fmt::format("tile ({}, {}): {} phase marks, the estimate has {}",
+                                           c, r, b.marks.size(), 7 * w.config.n_layers + 2));
+      }
+      t.marks = std::move(b.marks);
       program_.tiles.push_back(std::move(t));
     }
   }

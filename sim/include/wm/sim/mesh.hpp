@@ -48,6 +48,8 @@ struct MeshOptions {
   /// few cycles (a host stepping cycle by cycle), and the result is the same either way.
   std::uint64_t min_parallel_cycles = 64;
   bool count_activity = false;  ///< accumulate TileActivity every cycle
+  /// With count_activity: keep every PE's task spans (task_spans()), for timelines.
+  bool record_tasks = false;
   TraceOptions trace;
 };
 
@@ -90,6 +92,21 @@ struct TileActivity {
   std::uint64_t busy = 0, running = 0, task_starts = 0, retired = 0, elems = 0, macs = 0;
   std::uint64_t ramp_rx = 0, ramp_tx = 0;
   std::array<std::uint64_t, kNumDirs> link{};  ///< wavelets sent on port d
+};
+
+/// One task's run on one PE: running from cycle `begin` up to, not including, `end`.
+struct TaskSpan {
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0;
+  unsigned task = 0;
+};
+
+/// A PE retired the instruction at one of its marks (set_marks): when, which mark, and the
+/// tile's activity counters as they stood then, so the work between two marks is a difference.
+struct MarkHit {
+  std::uint64_t cycle = 0;
+  unsigned mark = 0;
+  TileActivity at;
 };
 
 namespace detail {
@@ -200,6 +217,14 @@ class BasicMesh {
     for (auto& buf : out_) buf.assign(n, LinkOut{});
     for (unsigned t = 0; t < n; ++t) push(t, out_[0][t]);
     activity_.assign(n, TileActivity{});
+    marks_.assign(n, {});
+    next_mark_.assign(n, 0);
+    hits_.assign(n, {});
+    spans_.assign(n, {});
+    open_.assign(n, OpenSpan{});
+    if (opt_.record_tasks) {
+      for (auto& s : spans_) s.reserve(kRecordReserve);
+    }
     // Contiguous slices; the host port's tile 0 is in slice 0, the calling thread's.
     for (unsigned i = 0; i <= opt_.threads; ++i) bounds_.push_back(n * i / opt_.threads);
     if (opt_.threads > 1) {
@@ -225,6 +250,8 @@ class BasicMesh {
   [[nodiscard]] unsigned height() const { return opt_.height; }
   [[nodiscard]] unsigned tiles() const { return opt_.width * opt_.height; }
   [[nodiscard]] unsigned threads() const { return opt_.threads; }
+  /// Each cycle costs one eval() per tile, not two (see kOneEvalPerCycle).
+  [[nodiscard]] static constexpr bool one_eval_per_cycle() { return kOneEvalPerCycle; }
   /// Cycles simulated since construction.
   [[nodiscard]] std::uint64_t cycle() const { return cycle_; }
 
@@ -285,11 +312,47 @@ class BasicMesh {
   }
   [[nodiscard]] const TileActivity& activity(unsigned t) const { return activity_.at(t); }
 
+  /// Watches tile t's PE for the instructions at `pcs`, expected in that order and then again
+  /// from the first (a program that runs once per host step); consecutive equal pcs are all
+  /// reached by one retire. Counted with count_activity.
+  void set_marks(unsigned t, std::vector<std::uint16_t> pcs) {
+    marks_.at(t) = std::move(pcs);
+    next_mark_.at(t) = 0;
+    hits_.at(t).reserve(kRecordReserve);
+  }
+  [[nodiscard]] const std::vector<MarkHit>& mark_hits(unsigned t) const { return hits_.at(t); }
+  /// Spans of tasks that have ended (MeshOptions::record_tasks), in order.
+  [[nodiscard]] const std::vector<TaskSpan>& task_spans(unsigned t) const {
+    return spans_.at(t);
+  }
+  /// Forgets mark hits and task spans (a task still running keeps its begin).
+  void clear_records() {
+    for (auto& h : hits_) h.clear();
+    for (auto& s : spans_) s.clear();
+  }
+
  private:
   using Fst = std::conditional_t<kTraceable, VerilatedFstC, detail::NoFst>;
   static constexpr unsigned kNone = ~0u;
   static constexpr unsigned kHost = ~0u - 1;
   static constexpr std::uint64_t kColorMask = (std::uint64_t{1} << kColors) - 1;
+
+  // One eval() per cycle instead of two. Verilator 5 re-runs all input-dependent combinational
+  // logic on every eval() call, and the falling-edge eval does nothing else here (wm_tile has
+  // no negedge logic and its inputs do not change between the two evals), so it cost about a
+  // third of the run time. Without it the clock stays high, and the model would see no rising
+  // edge next cycle: its edge detector compares clk_i with the value it sampled at the last
+  // eval, which is Verilator-internal state (5.006's name below). When that member is not
+  // there (another Verilator), the mesh falls back to two evals. tb/mesh's cycle-equivalence
+  // test against the Verilog wm_mesh runs this path.
+  static constexpr bool kOneEvalPerCycle = requires(Tile& tile) {
+    tile.rootp->__Vtrigrprev__TOP__clk_i = 0;
+  };
+  static void rising_edge(Tile& m) {
+    if constexpr (kOneEvalPerCycle) m.rootp->__Vtrigrprev__TOP__clk_i = 0;
+    m.clk_i = 1;
+    m.eval();
+  }
 
   // Inputs of tile t from its neighbours' outputs of the previous cycle.
   void pull(unsigned t, const std::vector<LinkOut>& prev) {
@@ -329,6 +392,16 @@ class BasicMesh {
     o.credit = m.in_credit_o;
   }
 
+  void record_task(unsigned t, const Tile& m, std::uint64_t now) {
+    OpenSpan& o = open_[t];
+    const bool running = m.act_running_o != 0;
+    if (o.open && (!running || m.act_task_start_o)) {
+      spans_[t].push_back(TaskSpan{o.begin, now, o.task});
+      o.open = false;
+    }
+    if (running && !o.open) o = OpenSpan{now, m.act_task_o, true};
+  }
+
   void sink(const LinkOut& o) {
     constexpr unsigned w = static_cast<unsigned>(Dir::W);
     if (((o.valid >> w) & 1u) == 0) return;
@@ -337,9 +410,18 @@ class BasicMesh {
     host_in_.out_credit |= 1u << (wv.color % kColors);
   }
 
-  void count(unsigned t) {
+  void count(unsigned t, std::uint64_t now) {
     const Tile& m = *tiles_[t];
     TileActivity& a = activity_[t];
+    if (opt_.record_tasks) record_task(t, m, now);
+    if (m.act_retire_o && !marks_[t].empty() && m.act_pc_o == marks_[t][next_mark_[t]]) {
+      // Consecutive marks may share a pc (a phase empty on this tile): all are reached here.
+      const auto n = static_cast<unsigned>(marks_[t].size());
+      for (unsigned i = 0; i < n && marks_[t][next_mark_[t]] == m.act_pc_o; ++i) {
+        hits_[t].push_back(MarkHit{now, next_mark_[t], a});  // reserved; grows rarely
+        next_mark_[t] = (next_mark_[t] + 1) % n;
+      }
+    }
     a.busy += m.act_busy_o;
     a.running += m.act_running_o;
     a.task_starts += m.act_task_start_o;
@@ -358,15 +440,22 @@ class BasicMesh {
     for (unsigned t = lo; t < hi; ++t) {
       pull(t, prev);
       Tile& m = *tiles_[t];
-      m.clk_i = 1;
-      m.eval();
-      if (tracing && traced_[t] != nullptr) traced_[t]->dump(2 * k + 1);
-      m.clk_i = 0;
-      m.eval();
-      if (tracing && traced_[t] != nullptr) traced_[t]->dump(2 * k + 2);
+      if (tracing && traced_[t] != nullptr) {
+        rising_edge(m);
+        traced_[t]->dump(2 * k + 1);
+        m.clk_i = 0;
+        m.eval();
+        traced_[t]->dump(2 * k + 2);
+      } else if constexpr (kOneEvalPerCycle) {
+        rising_edge(m);
+      } else {
+        rising_edge(m);
+        m.clk_i = 0;
+        m.eval();
+      }
       push(t, next[t]);
       if (t == 0 && sink_on_) sink(next[0]);
-      if (opt_.count_activity) count(t);
+      if (opt_.count_activity) count(t, k + 1);
     }
   }
 
@@ -431,6 +520,17 @@ class BasicMesh {
   std::vector<unsigned> nbr_;           // tile t, port d at [t*kNumDirs + d]
   std::array<std::vector<LinkOut>, 2> out_;
   std::vector<TileActivity> activity_;
+  struct OpenSpan {
+    std::uint64_t begin = 0;
+    unsigned task = 0;
+    bool open = false;
+  };
+  static constexpr std::size_t kRecordReserve = 4096;
+  std::vector<std::vector<std::uint16_t>> marks_;
+  std::vector<unsigned> next_mark_;
+  std::vector<std::vector<MarkHit>> hits_;
+  std::vector<std::vector<TaskSpan>> spans_;
+  std::vector<OpenSpan> open_;
   HostIn host_in_;
   static constexpr std::size_t kSinkReserve = 1 << 16;
   bool sink_on_ = false;

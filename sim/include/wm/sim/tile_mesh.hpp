@@ -3,6 +3,7 @@
 #pragma once
 
 #include <Vwm_tile.h>
+#include <Vwm_tile___024root.h>  // BasicMesh's one-eval-per-cycle edge (mesh.hpp)
 
 #include "wm/sim/mesh.hpp"
 

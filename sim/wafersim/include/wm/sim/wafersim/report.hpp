@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "wm/sim/wafersim/phases.hpp"
+
 namespace wm::sim::wafersim {
 
 inline constexpr double kClockHz = 1.1e9;  ///< BRIEF section 2's nominal clock
@@ -19,13 +21,19 @@ struct TokenRecord {
   std::uint64_t entry = 0;
   std::uint64_t exit = 0;
   std::int64_t estimate = 0;  ///< the mapper's analytic cycles for this position
+  std::vector<std::uint64_t> phases;  ///< measured cycles per phase (PhaseClock)
 };
 
+/// One phase: the prediction and the measurement of the last token, and over all tokens.
 struct PhaseRecord {
   std::string name;
   int layer = -1;
-  std::int64_t compute = 0;
+  std::int64_t compute = 0;  ///< predicted, at the last position
   std::int64_t network = 0;
+  std::uint64_t measured = 0;  ///< the last token
+  std::string critical;        ///< the last token's critical tile
+  double mean_ratio = 0;       ///< measured / predicted, averaged over the tokens
+  double max_ratio = 0;
 };
 
 struct Utilisation {
@@ -46,7 +54,9 @@ struct Report {
   std::uint64_t setup_wavelets = 0;
   std::vector<TokenRecord> tokens;
   int hop_latency = 0;                ///< of the estimate
-  std::vector<PhaseRecord> phases;    ///< the estimate's phases at the last position
+  std::vector<PhaseRecord> phases;    ///< per phase, in program order
+  Tolerance tolerance;                ///< of the per-token phase check
+  std::vector<Deviation> deviations;  ///< phases outside it, every token
   Utilisation busy, mac, link;        ///< over the token cycles (setup excluded)
   std::uint64_t logits_checked = 0;
   double wall_seconds = 0;

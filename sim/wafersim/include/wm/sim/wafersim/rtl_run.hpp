@@ -30,6 +30,7 @@ struct RunOptions {
   std::string waves;  ///< FST of tile (0, 0); empty: none
   std::uint64_t waves_from = 0;
   std::uint64_t waves_to = UINT64_MAX;
+  bool record_tasks = false;  ///< keep every PE's task spans (Mesh::task_spans)
 };
 
 /// The cycles of one host step: `entry` is the cycle its first wavelet entered the host port,

@@ -51,6 +51,9 @@ struct TileProgram {
   std::string assembly;
   assembler::Image image;
   std::vector<Route> routes;
+  /// Phase marks: the pc of the first instruction of every phase of one host step, in the
+  /// order of the mapping's phase list (MeshDecoder::estimate). Empty: no phases.
+  std::vector<std::uint32_t> marks;
 };
 
 /// The host's part of one invocation (a token): send `input` in order through
