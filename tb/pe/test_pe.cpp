@@ -746,11 +746,11 @@ Task<unsigned> run_lockstep(PeBench& pe, const Vwm_nonsynth_pe_tb_top& dut, ref:
 
 }  // namespace
 
-// Random race-free programs (sw/ref's generator) on the RTL, with random SRAM stalls, in
-// lock-step with the instruction-accurate reference model: after every task the registers,
-// pc, DSDs, task table, engine flags, error latch and the whole SRAM are equal (pe_lockstep.hpp),
-// and the results read back through the SRAM's port equal the model's. WM_PE_RANDOM_PROGRAMS
-// sets how many (make regress runs more).
+// Random race-free programs (sw/ref's generator, task 0's work cut into 1 to 8 tasks) on the
+// RTL, with random SRAM stalls, in lock-step with the instruction-accurate reference model:
+// after every task the registers, pc, DSDs, task table, engine flags, error latch and the
+// whole SRAM are equal (pe_lockstep.hpp), and the results read back through the SRAM's port
+// equal the model's. WM_PE_RANDOM_PROGRAMS sets how many (make regress runs more).
 WM_TEST(random_programs_match_reference_model) {
   Clock clk(dut.clk_i, 1, Unit::ns);
   start_soon(clk.start());
@@ -761,8 +761,12 @@ WM_TEST(random_programs_match_reference_model) {
   std::uint64_t task_ends = 0;
   for (unsigned p = 0; p < programs; ++p) {
     const std::uint64_t prog_seed = rng();
-    const auto context = fmt::format("program seed {}", prog_seed);
-    const auto prog = wm::sw::assembler::assemble(ref::random_program(prog_seed), context);
+    // Task 0's work in 1 to 8 tasks: more task ends to compare at.
+    ref::RandomProgramOptions options;
+    options.segments = 1 + static_cast<unsigned>(rng() % 8);
+    const auto context = fmt::format("program seed {} segments {}", prog_seed, options.segments);
+    const auto prog =
+        wm::sw::assembler::assemble(ref::random_program(prog_seed, options), context);
     const Words image = random_program_area(prog.image.words);
     co_await pe.reset();
     const auto model = model_over_rtl_sram(dut, image);

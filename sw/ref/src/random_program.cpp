@@ -8,17 +8,25 @@
 #include <fmt/format.h>
 
 #include <random>
+#include <stdexcept>
 
 #include "wm/sw/fp/bits.hpp"
 
 namespace wm::sw::ref {
 
 std::string random_program(std::uint64_t seed, const RandomProgramOptions& options) {
+  const unsigned segments = options.segments;
+  if (segments < 1 || segments > 8) {
+    throw std::invalid_argument(
+        fmt::format("random_program: segments = {}: must be 1 to 8", segments));
+  }
+  // Segment k > 0 is task 16 - segments + k; notify keeps to the tasks below them.
+  const unsigned notify_tasks = 16 - segments;
   std::mt19937_64 rng(seed);
   auto u = [&](unsigned n) { return static_cast<unsigned>(rng() % n); };
   std::string s;
   std::string tasks;
-  for (unsigned t = 1; t < 16; ++t) {
+  for (unsigned t = 1; t <= notify_tasks; ++t) {
     s += fmt::format("tentry {}, r0, task{}\n", t, t);
     tasks += fmt::format("task{}: li r13, {}\nsw r13, {}(r0)\nexit\n", t, 1000 + t,
                          kRandomLog + t);
@@ -43,8 +51,19 @@ std::string random_program(std::uint64_t seed, const RandomProgramOptions& optio
     src(d);
     return fmt::format("d{}", d);
   };
+  for (unsigned k = 1; k < segments; ++k) {
+    s += fmt::format("tentry {}, r0, segment{}\n", notify_tasks + k, k);
+  }
   const unsigned span = options.max_ops > options.min_ops ? options.max_ops - options.min_ops : 0;
+  // The end of a segment: every engine done, the next segment's task activated.
+  unsigned segment = 1;
+  auto next_segment = [&] {
+    s += fmt::format("ewait 0\newait 1\newait 2\newait 3\ntact {}\nexit\nsegment{}:\n",
+                     notify_tasks + segment, segment);
+    ++segment;
+  };
   for (unsigned i = 0, n = options.min_ops + u(span + 1); i < n; ++i) {
+    if (segment < segments && i == n * segment / segments) next_segment();
     if (u(3) == 0) {
       s += fmt::format("{} r{}, r{}, r{}\n", alu[u(9)], 4 + u(5), 4 + u(5), 4 + u(5));
       continue;
@@ -58,7 +77,7 @@ std::string random_program(std::uint64_t seed, const RandomProgramOptions& optio
     mem_dsd(0, kRandomDst + 64 * e + u(17), 1 + static_cast<int>(u(2)), 1 + u(8), 1 + u(3), 16);
     std::string flags = fmt::format(", e={}", e);
     if (options.async && u(2)) flags += ", async";
-    if (options.notify && u(3) == 0) flags += fmt::format(", notify={}", 1 + u(15));
+    if (options.notify && u(3) == 0) flags += fmt::format(", notify={}", 1 + u(notify_tasks));
     const unsigned r = 9 + e;
     switch (u(7)) {
       case 0: {
@@ -96,6 +115,7 @@ std::string random_program(std::uint64_t seed, const RandomProgramOptions& optio
       }
     }
   }
+  while (segment < segments) next_segment();  // fewer operations than segments
   s += "ewait 0\newait 1\newait 2\newait 3\n";
   for (unsigned r = 4; r <= 12; ++r) s += fmt::format("sw r{}, {}(r0)\n", r, kRandomRegs + r);
   s += "exit\n" + tasks;

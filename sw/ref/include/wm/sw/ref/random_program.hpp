@@ -9,6 +9,12 @@
 // notified task t (1..15) writes 1000 + t to kRandomLog + t (the only use of r13, which is
 // therefore timing-dependent, as is the order the notified tasks run in); task 0 stores
 // r4..r12 at kRandomRegs + 4.. before its exit.
+//
+// With `segments` = S > 1, task 0's operations are cut into S tasks run one after the other:
+// each but the last waits for every engine, activates the next (tasks 17 - S .. 15, in
+// order) and exits, so the state at every task end is timing-free too (for lock-step
+// comparison after every task); notify then targets tasks 1 .. 16 - S only. S = 1 is the
+// program above, unchanged for every seed.
 
 #include <cstdint>
 #include <string>
@@ -25,6 +31,7 @@ struct RandomProgramOptions {
   unsigned max_ops = 60;
   bool async = true;      ///< vector operations may be asynchronous
   bool notify = true;     ///< and may activate tasks 1..15 at completion
+  unsigned segments = 1;  ///< tasks task 0's operations are cut into, 1 to 8
 };
 
 /// Assembly source (docs/asm.md) of one random program, a pure function of `seed`.
