@@ -3,7 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <charconv>
+#include <filesystem>
+#include <system_error>
 
 #include "args.hpp"
 
@@ -24,6 +28,21 @@ unsigned parse_side(std::string_view s, std::string_view spec) {
   return v;
 }
 
+void prepare_report_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
+    throw UsageError(fmt::format("--report-dir {}: exists and is not a directory", dir));
+  }
+  fs::create_directories(dir, ec);
+  if (ec) {
+    throw UsageError(fmt::format("--report-dir {}: cannot create it: {}", dir, ec.message()));
+  }
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    throw UsageError(fmt::format("--report-dir {}: not writable", dir));
+  }
+}
+
 }  // namespace
 
 const char* usage() {
@@ -39,6 +58,9 @@ mapping's order, and reports the cycles.
   --threads N           threads evaluating the tiles [1]
   --watchdog K          fail after K cycles without progress, naming the busy tiles [100000]
   --report FILE.json    write the report as JSON
+  --report-dir DIR      write pictures of the run into DIR (created if missing): a timeline of
+                        every PE's tasks (timeline.json, for ui.perfetto.dev), heatmaps of tile
+                        busy, MAC and link load (SVG) and index.html showing them
   --waves FILE.fst      FST waves of tile (0, 0) (the host port, norms and attention)
   --waves-from C        first traced cycle [0]
   --waves-to C          end of the traced window, exclusive [end of the run]
@@ -51,7 +73,7 @@ line.
 Options parse_options(int argc, const char* const* argv) {
   const Args args(argc, argv,
                   {"model", "seed", "mesh", "prompt", "tokens", "threads", "watchdog", "report",
-                   "waves", "waves-from", "waves-to"},
+                   "report-dir", "waves", "waves-from", "waves-to"},
                   {"help"});
   Options o;
   if (args.has("help")) {
@@ -93,6 +115,11 @@ Options parse_options(int argc, const char* const* argv) {
   if (o.waves_from >= o.waves_to) {
     throw UsageError(fmt::format("--waves-from {} must be below --waves-to {}", o.waves_from,
                                  o.waves_to));
+  }
+  o.report_dir = args.get("report-dir", "");
+  if (args.has("report-dir")) {
+    if (o.report_dir.empty()) throw UsageError("--report-dir needs a directory name");
+    prepare_report_dir(o.report_dir);  // last: no directory is left behind by a bad option
   }
   return o;
 }

@@ -19,6 +19,7 @@ struct Options {
   unsigned threads = 1;
   std::uint64_t watchdog = 100'000;  ///< cycles without any progress before the run fails
   std::string report;                ///< JSON path; empty: none
+  std::string report_dir;            ///< pictures of the run (pictures.hpp); empty: none
   std::string waves;                 ///< FST path of tile (0, 0); empty: none
   std::uint64_t waves_from = 0;
   std::uint64_t waves_to = UINT64_MAX;
@@ -29,7 +30,8 @@ struct Options {
 [[nodiscard]] const char* usage();
 
 /// Parses argv; throws wm::sw::tools::UsageError with a one-line reason. The prompt ids are
-/// checked against the model later (the vocabulary is not known here).
+/// checked against the model later (the vocabulary is not known here). --report-dir is created
+/// here when missing, so an unusable directory fails before the run rather than after it.
 [[nodiscard]] Options parse_options(int argc, const char* const* argv);
 
 }  // namespace wm::sim::wafersim
