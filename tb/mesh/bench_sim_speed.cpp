@@ -2,7 +2,10 @@
 // Simulation speed of the composed mesh (wm::sim): an 8 x 8 mesh with the real PE loads a GEMV
 // kernel through the host port, runs it (each tile repeats its fdotv to stay busy) and reduces
 // over the links; simulated tile-cycles per wall second, in 1 and 2 threads (which must agree
-// on every result and on the cycle count). Writes JSON (argument 1) and prints a summary.
+// on every result and on the cycle count). Built twice: over wm_sim's tile model (FST tracing
+// compiled in, off; plus one run tracing tile (0, 0) throughout) and over a model built
+// without tracing (bench_sim_speed_notrace), so the cost of tracing compiled in but off is the
+// ratio of the two JSON files. Writes JSON (argument 1) and prints a summary.
 //   bench_sim_speed [out.json] [width] [height] [repeat]
 #include <sys/resource.h>
 
@@ -16,12 +19,18 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <Vwm_tile.h>
+#include <Vwm_tile___024root.h>
+
+#include <filesystem>
 #include <wm/sim/host.hpp>
-#include <wm/sim/tile_mesh.hpp>
+#include <wm/sim/mesh.hpp>
 
 #include "gemv_kernel.hpp"
 
 namespace {
+
+using Mesh = wm::sim::BasicMesh<Vwm_tile>;
 
 double cpu_seconds() {
   rusage u{};
@@ -44,12 +53,18 @@ struct Result {
 };
 
 Result run(const wm::tb::mesh::Gemv& g, const std::vector<wm::sim::Wavelet>& stream,
-           unsigned threads) {
+           unsigned threads, const std::string& trace_dir = {}) {
   wm::sim::MeshOptions opt;
   opt.width = g.width;
   opt.height = g.height;
   opt.threads = threads;
-  wm::sim::Mesh mesh(opt);
+  if (!trace_dir.empty()) {
+    opt.trace.tiles = {0};
+    opt.trace.begin = 0;
+    opt.trace.end = UINT64_MAX;
+    opt.trace.directory = trace_dir;
+  }
+  Mesh mesh(opt);
   wm::sim::HostLink host;
   for (const auto& w : stream) host.send(w);
   const auto t0 = std::chrono::steady_clock::now();
@@ -119,6 +134,26 @@ int main(int argc, char** argv) try {
                r.compute_cpu_seconds,
                static_cast<double>(r.compute_cycles) * tiles / r.compute_cpu_seconds / 1e6);
   }
+  // Tracing on, scoped to one tile (issue #6: scope matters), one thread, the whole run.
+  double traced_rate = 0;
+  double traced_bytes = 0;
+  if constexpr (Mesh::kTraceable) {
+    const std::string dir = out + ".waves";
+    std::filesystem::create_directories(dir);
+    const Result r = run(g, stream, 1, dir);
+    if (r.y != want || r.cycles != results.front().cycles) {
+      throw std::runtime_error("tracing changed the result or the cycle count");
+    }
+    traced_rate = static_cast<double>(r.compute_cycles) * tiles / r.compute_cpu_seconds;
+    traced_bytes = static_cast<double>(std::filesystem::file_size(dir + "/tile_0_0.fst"));
+    std::filesystem::remove_all(dir);
+    fmt::print("sim_speed {}x{} 1 thread, tile (0, 0) traced: {:.3f} M tile-cycles per "
+               "CPU-second in the compute phase ({:.2f}x untraced); FST {:.1f} kB per 1k cycles\n",
+               g.width, g.height, traced_rate / 1e6,
+               traced_rate / (static_cast<double>(results[0].compute_cycles) * tiles /
+                              results[0].compute_cpu_seconds),
+               traced_bytes / 1e3 / (static_cast<double>(r.cycles) / 1e3));
+  }
   std::ofstream f(out);
   f << fmt::format(
       "{{\n  \"mesh\": \"{}x{}\",\n  \"workload\": \"GEMV {}x{}, fdotv x{} per tile, tree "
@@ -129,6 +164,10 @@ int main(int argc, char** argv) try {
       "  \"compute_tile_cycles_per_s_2_threads\": {:.0f},\n"
       "  \"compute_tile_cycles_per_cpu_s_1_thread\": {:.0f},\n"
       "  \"compute_tile_cycles_per_cpu_s_2_threads\": {:.0f},\n"
+      "  \"trace_compiled_in\": {},\n"
+      "  \"one_eval_per_cycle\": {},\n"
+      "  \"compute_tile_cycles_per_cpu_s_tile0_traced\": {:.0f},\n"
+      "  \"fst_bytes_tile0\": {:.0f},\n"
       "  \"load_average_1min\": {:.2f},\n"
       "  \"hardware_threads\": {}\n}}\n",
       g.width, g.height, g.n(), g.k(), g.repeat, results[0].cycles, results[0].rate(tiles),
@@ -138,7 +177,8 @@ int main(int argc, char** argv) try {
       static_cast<double>(results[1].compute_cycles) * tiles / results[1].compute_seconds,
       static_cast<double>(results[0].compute_cycles) * tiles / results[0].compute_cpu_seconds,
       static_cast<double>(results[1].compute_cycles) * tiles / results[1].compute_cpu_seconds,
-      load_average(), std::thread::hardware_concurrency());
+      Mesh::kTraceable, Mesh::one_eval_per_cycle(), traced_rate, traced_bytes, load_average(),
+      std::thread::hardware_concurrency());
   fmt::print("sim_speed: wrote {}\n", out);
   return 0;
 } catch (const std::exception& e) {
