@@ -3,8 +3,8 @@
 // Drives wm_nonsynth_pe_tb_top: loads and reads the SRAM through the backdoor, plays the router on the
 // ramp (wavelets in per color as the PE is ready, wavelets out with random backpressure),
 // withholds SRAM requests at random, runs until the PE halts and counts its activity, and tells
-// an observer when a task ends (the lock-step hook). Everything the PE does is observed at the
-// falling edge, between two rising edges.
+// an observer what retires and when a task ends (the lock-step hook). Everything the PE does is
+// observed at the falling edge, between two rising edges.
 
 #include <Vwm_nonsynth_pe_tb_top.h>
 
@@ -44,10 +44,12 @@ struct Activity {
   std::vector<std::uint32_t> start_wavelets;  ///< r15 of each data-task start
 };
 
-/// Receives the task ends PeBench::run sees.
+/// Receives the retired instructions and task ends PeBench::run sees.
 class TaskObserver {
  public:
   virtual ~TaskObserver() = default;
+  /// The instruction at `pc` completed (exit and halt do not retire).
+  virtual void retired(std::uint16_t pc) = 0;
   /// The RTL task `task` ended (exit, halt or error) `cycle` cycles into the run; the state
   /// is readable now.
   virtual void task_ended(unsigned task, std::uint64_t cycle) = 0;
@@ -121,7 +123,7 @@ class PeBench {
   /// Runs until the PE halts (or `max_cycles`), or with `until_idle` also until it has been
   /// idle (nothing running or in flight, no task starting) for a few cycles with no input left
   /// to give, returning what it did. Wavelets leaving the ramp are appended to sent(); every
-  /// task end is reported to `observer` (if any) as it happens.
+  /// retired instruction and task end is reported to `observer` (if any) as it happens.
   harness::Task<Activity> run(std::uint64_t max_cycles, Stalls stalls = {},
                               std::mt19937_64* rng = nullptr, bool until_idle = false,
                               TaskObserver* observer = nullptr) {
@@ -169,6 +171,7 @@ class PeBench {
       // A task ends when running falls (exit, halt, error); registers and SRAM now hold
       // everything it did, and a task starting in this cycle changes them only at the next
       // edge.
+      if (observer != nullptr && dut_.act_retire_o) observer->retired(dut_.act_pc_o);
       if (dut_.act_running_o) {
         task = dut_.act_task_o;
         was_running = true;

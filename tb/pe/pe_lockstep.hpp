@@ -2,17 +2,20 @@
 #pragma once
 // Lock-step of the RTL PE with the instruction-accurate reference model (sw/ref), one task at
 // a time: at every task end on the RTL (PeBench reports it), the model steps to its own next
-// task end and the two architectural states (registers, pc, DSDs, task table, engine flags,
-// error latch and the whole SRAM) must be equal. Tasks are the unit because the model is not
+// task end; the same task must have ended, after the same instructions (the pcs retired, in
+// order), leaving the same architectural state (registers, pc, DSDs, task table, engine
+// flags, error latch and the whole SRAM). Tasks are the unit because the model is not
 // timed: within a task the RTL's engines overlap the core, between tasks a race-free program's
 // state is a function of the program alone (docs/architecture.md, "PE lock-step").
 
+#include <algorithm>
 #include <cstdint>
 #include <fmt/format.h>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 #include <wm/sw/ref/pe.hpp>
 
 #include "pe/pe_bench.hpp"
@@ -47,8 +50,11 @@ class LockStep final : public TaskObserver {
   LockStep(const Vwm_nonsynth_pe_tb_top& dut, sw::ref::Pe& model, std::string context)
       : dut_(dut), model_(model), context_(std::move(context)) {}
 
+  void retired(std::uint16_t pc) override { rtl_pcs_.push_back(pc); }
+
   void task_ended(unsigned task, std::uint64_t cycle) override {
     ++ends_;
+    model_pcs_.clear();
     const auto model_task = advance();
     if (!model_task) {
       throw LockStepError(context_, ends_, task, cycle,
@@ -59,6 +65,8 @@ class LockStep final : public TaskObserver {
       throw LockStepError(context_, ends_, task, cycle,
                           fmt::format("task: {} (RTL) != {} (model)", task, *model_task));
     }
+    if (auto d = trace_diff()) throw LockStepError(context_, ends_, task, cycle, *d);
+    rtl_pcs_.clear();
     if (auto d = arch_state(dut_).diff(model_.state())) {
       throw LockStepError(context_, ends_, task, cycle, relabel(*d));
     }
@@ -76,11 +84,18 @@ class LockStep final : public TaskObserver {
   [[nodiscard]] unsigned task_ends() const { return ends_; }
 
  private:
-  // Steps the model to the end of its next task; the task, or nothing if it started none.
+  // Steps the model to the end of its next task, recording the pcs it retires as the RTL
+  // counts them (exit and halt excluded); the task, or nothing if it started none.
   std::optional<unsigned> advance() {
     std::optional<unsigned> task;
     for (std::uint64_t i = 0; i < kMaxSteps; ++i) {
+      const std::uint16_t pc = model_.pc();
+      const std::uint64_t before = model_.instructions();
       const auto s = model_.step();
+      if (model_.instructions() != before && !s.task_ended &&
+          s.kind != sw::ref::StepKind::halted) {
+        model_pcs_.push_back(pc);
+      }
       switch (s.kind) {
         case sw::ref::StepKind::started: task = model_.current_task(); break;
         case sw::ref::StepKind::executed:
@@ -95,6 +110,20 @@ class LockStep final : public TaskObserver {
     }
     why_ = fmt::format("no task end within {} steps", kMaxSteps);
     return std::nullopt;
+  }
+
+  // The first retired instruction where the RTL and the model part, if any.
+  [[nodiscard]] std::optional<std::string> trace_diff() const {
+    const std::size_t n = std::min(rtl_pcs_.size(), model_pcs_.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      if (rtl_pcs_[i] != model_pcs_[i]) {
+        return fmt::format("instruction {} of the task: pc 0x{:04x} (RTL) != 0x{:04x} (model)",
+                           i, rtl_pcs_[i], model_pcs_[i]);
+      }
+    }
+    if (rtl_pcs_.size() == model_pcs_.size()) return std::nullopt;
+    return fmt::format("instructions retired: {} (RTL) != {} (model), the same first {}",
+                       rtl_pcs_.size(), model_pcs_.size(), n);
   }
 
   // ArchState::diff says "this" and "other"; here they are the RTL and the model.
@@ -112,6 +141,8 @@ class LockStep final : public TaskObserver {
   std::string context_;
   unsigned ends_ = 0;
   std::string why_;
+  // This task's retired pcs; cleared, never shrunk, so a run allocates only while they grow.
+  std::vector<std::uint16_t> rtl_pcs_, model_pcs_;
 };
 
 }  // namespace wm::tb::pe

@@ -715,6 +715,7 @@ class PatchingLockStep final : public wm::tb::pe::TaskObserver {
  public:
   PatchingLockStep(LockStep& lockstep, ref::Pe& model, std::optional<Patch> patch)
       : lockstep_(lockstep), model_(model), patch_(patch) {}
+  void retired(std::uint16_t pc) override { lockstep_.retired(pc); }
   void task_ended(unsigned task, std::uint64_t cycle) override {
     lockstep_.task_ended(task, cycle);
     if (patch_ && lockstep_.task_ends() == patch_->after) model_.write_mem(patch_->addr, patch_->word);
@@ -789,11 +790,50 @@ WM_TEST(random_programs_match_reference_model) {
   log().info("{} programs, {} task ends compared in lock-step", programs, task_ends);
 }
 
-// The lock-step can fail, and says where. The model's copy of the last notified task's
-// `li r13, 1000 + t` is changed after the task before it ended, so every earlier task end
-// compares equal and the report names that task and r13 with both values. A second run
-// changes, in the model only, one SRAM word the program never touches: the first task end
-// reports that word.
+namespace {
+
+/// The one word where `changed` (the same layout) assembles differently from `text`, as a
+/// Patch to apply to the model after `after` task ends.
+Patch one_word_change(const std::string& text, const std::string& changed, unsigned after) {
+  const auto a = wm::sw::assembler::assemble(text).image.words;
+  const auto b = wm::sw::assembler::assemble(changed).image.words;
+  std::vector<std::uint32_t> differ;
+  for (const auto& [addr, word] : a) {
+    if (b.at(addr) != word) differ.push_back(addr);
+  }
+  check(a.size() == b.size() && differ.size() == 1, "the change alters {} words, not one",
+        differ.size());
+  return {after, differ[0], b.at(differ[0])};
+}
+
+/// Runs the program in lock-step with a model that diverges as `patch` says (or whose SRAM
+/// word `flip` differs from the start); the error the lock-step must raise.
+Task<wm::tb::pe::LockStepError> expect_divergence(PeBench& pe, const Vwm_nonsynth_pe_tb_top& dut,
+                                                  const Words& image, std::optional<Patch> patch,
+                                                  std::optional<std::uint32_t> flip,
+                                                  const std::string& context,
+                                                  std::mt19937_64& rng) {
+  co_await pe.reset();
+  auto model = model_over_rtl_sram(dut, image);
+  if (flip) model->write_mem(*flip, model->read_mem(*flip) ^ 0x10u);
+  std::optional<wm::tb::pe::LockStepError> caught;
+  try {
+    co_await run_lockstep(pe, dut, *model, image, context, rng, patch);
+  } catch (const wm::tb::pe::LockStepError& e) {
+    caught = e;
+  }
+  check(caught.has_value(), "{}: the divergence went unnoticed", context);
+  log().info("reported: {}", caught->what());
+  co_return *caught;
+}
+
+}  // namespace
+
+// The lock-step can fail, and says where. In the model's copy of the program (changed after
+// the task before it ended, so every earlier task end compares equal) the last notified task
+// loads 77 into r13 instead of 1000 + t: the report names that task and r13 with both
+// values. Then it jumps over its store: the report counts the retired instructions. Last, one
+// SRAM word the program never touches differs from the start: the first task end names it.
 WM_TEST(lockstep_reports_the_first_divergent_task) {
   Clock clk(dut.clk_i, 1, Unit::ns);
   start_soon(clk.start());
@@ -820,57 +860,41 @@ WM_TEST(lockstep_reports_the_first_divergent_task) {
   }
   const unsigned last = notified.back();
   const auto context = fmt::format("program seed {}", prog_seed);
+  const Words image = random_program_area(wm::sw::assembler::assemble(text).image.words);
+  // Task 0 ends first, then the notified tasks in ascending order (all are active by then).
+  const auto want_end = static_cast<unsigned>(notified.size()) + 1;
   const std::string li = fmt::format("li r13, {}\n", 1000 + last);
   const auto at = text.find(li);
   check(at != std::string::npos, "{}: no `{}` in the program", context, li);
+
   std::string changed = text;
   changed.replace(at, li.size(), "li r13, 77\n");
-  const Words image = random_program_area(wm::sw::assembler::assemble(text).image.words);
-  const Words other = random_program_area(wm::sw::assembler::assemble(changed).image.words);
-  std::vector<std::uint32_t> differ;
-  for (const auto& [addr, word] : image) {
-    if (other.at(addr) != word) differ.push_back(addr);
-  }
-  check(image.size() == other.size() && differ.size() == 1,
-        "{}: the change should alter one word, not {}", context, differ.size());
+  auto e = co_await expect_divergence(pe, dut, image, one_word_change(text, changed, want_end - 1),
+                                      {}, context, rng);
+  check(e.task() == last && e.task_end() == want_end,
+        "{}: reported task end #{} (task {}), expected #{} (task {})", context, e.task_end(),
+        e.task().value_or(99), want_end, last);
+  const auto want_r13 = fmt::format("r13: 0x{:x} (RTL) != 0x{:x} (model)", 1000 + last, 77);
+  check(e.difference() == want_r13, "{}: reported '{}', expected '{}'", context, e.difference(),
+        want_r13);
 
-  co_await pe.reset();
-  auto model = model_over_rtl_sram(dut, image);
-  // Task 0 ends first, then the notified tasks in ascending order (all are active by then).
-  const auto want_end = static_cast<unsigned>(notified.size()) + 1;
-  std::optional<wm::tb::pe::LockStepError> caught;
-  try {
-    co_await run_lockstep(pe, dut, *model, image, context, rng,
-                          Patch{want_end - 1, differ[0], other.at(differ[0])});
-  } catch (const wm::tb::pe::LockStepError& e) {
-    caught = e;
-  }
-  check(caught.has_value(), "{}: the changed instruction went unnoticed", context);
-  log().info("reported: {}", caught->what());
-  check(caught->task() == last && caught->task_end() == want_end,
-        "{}: reported task end #{} (task {}), expected #{} (task {})", context,
-        caught->task_end(), caught->task().value_or(99), want_end, last);
-  const auto want = fmt::format("r13: 0x{:x} (RTL) != 0x{:x} (model)", 1000 + last, 77);
-  check(caught->difference() == want, "{}: reported '{}', expected '{}'", context,
-        caught->difference(), want);
+  // `li r13, v` is `lui r13, 0` + `ori r13, r13, v`; the ori becomes a jump over the store.
+  changed = text;
+  changed.replace(at, li.size(), "lui r13, 0\njal r0, lockstep_over\n");
+  changed.insert(changed.find("exit\n", at), "lockstep_over: ");
+  e = co_await expect_divergence(pe, dut, image, one_word_change(text, changed, want_end - 1), {},
+                                 context, rng);
+  const std::string want_trace = "instructions retired: 3 (RTL) != 2 (model), the same first 2";
+  check(e.task() == last && e.task_end() == want_end && e.difference() == want_trace,
+        "{}: reported '{}', expected '{}' at task end #{} (task {})", context, e.what(),
+        want_trace, want_end, last);
 
-  // An SRAM word outside everything the program reads or writes, changed in the model only.
-  constexpr std::uint32_t kUntouched = 0x2FF0;
-  co_await pe.reset();
-  model = model_over_rtl_sram(dut, image);
-  model->write_mem(kUntouched, model->read_mem(kUntouched) ^ 0x10u);
-  caught.reset();
-  try {
-    co_await run_lockstep(pe, dut, *model, image, context, rng);
-  } catch (const wm::tb::pe::LockStepError& e) {
-    caught = e;
-  }
-  check(caught.has_value(), "{}: the changed SRAM word went unnoticed", context);
-  log().info("reported: {}", caught->what());
-  check(caught->task() == 0u && caught->task_end() == 1 &&
-            caught->difference().starts_with(fmt::format("mem[0x{:04x}]", kUntouched)),
-        "{}: reported '{}', expected mem[0x{:04x}] at task end #1 (task 0)", context,
-        caught->what(), kUntouched);
+  constexpr std::uint32_t kUntouched = 0x2FF0;  // past everything the program reads or writes
+  e = co_await expect_divergence(pe, dut, image, {}, kUntouched, context, rng);
+  check(e.task() == 0u && e.task_end() == 1 &&
+            e.difference().starts_with(fmt::format("mem[0x{:04x}]", kUntouched)),
+        "{}: reported '{}', expected mem[0x{:04x}] at task end #1 (task 0)", context, e.what(),
+        kUntouched);
 }
 
 // The special-function library (sw/asm/lib, docs/isa.md section 7) run as vector code on the
