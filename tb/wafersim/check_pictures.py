@@ -77,18 +77,18 @@ def check_timeline(path):
     return doc, names, spans, (w, h)
 
 
-def cells(svg, cls):
+def cells(svg, kind):
     root = ET.parse(svg).getroot()
     out = []
     for g in root.iter(f"{SVG}g"):
-        if g.get("class") != cls:
+        if not g.get("id", "").startswith(f"{kind}-"):
             continue
         text = g.find(f"{SVG}text").text
         value = float(g.get("data-value"))
         if text != f"{value:.3f}":
             fail(f"{svg}: printed {text} for value {value}")
         out.append((g, value))
-    legend = [g for g in root.iter(f"{SVG}g") if g.get("class") == "legend"]
+    legend = [g for g in root.iter(f"{SVG}g") if g.get("id") == "legend"]
     if len(legend) != 1:
         fail(f"{svg}: {len(legend)} colour legends")
     top = float(legend[0].get("data-top"))
@@ -103,6 +103,8 @@ def check_svgs(d, w, h):
     for name in ("tile_busy.svg", "tile_mac.svg"):
         cs, top, root, _ = cells(os.path.join(d, name), "tile")
         pos = sorted((int(g.get("data-x")), int(g.get("data-y"))) for g, _ in cs)
+        if any(g.get("id") != f"tile-{g.get('data-x')}-{g.get('data-y')}" for g, _ in cs):
+            fail(f"{name}: a cell's id is not its tile")
         if pos != sorted((x, y) for y in range(h) for x in range(w)):
             fail(f"{name}: cells are not one per tile")
         subtitle = "".join(root.findall(f"{SVG}text")[1].itertext())

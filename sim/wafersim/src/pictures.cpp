@@ -139,11 +139,13 @@ double scale_top(double max) {
 
 std::string tick(double v) { return fmt::format("{:g}", v); }
 
+// No `class` attributes: ImageMagick's SVG reader takes them for CSS and fails on large files.
+
 /// The horizontal colour legend at (x, y), `w` wide, 0..top, with its caption. Drawn as small
 /// steps rather than a gradient, which some SVG renderers (ImageMagick's) do not paint.
 void legend(OutFile& f, double x, double y, double w, double top, std::string_view caption) {
   constexpr int kSteps = 48;
-  f.print("<g class=\"legend\" data-top=\"{:g}\">\n", top);
+  f.print("<g id=\"legend\" data-top=\"{:g}\">\n", top);
   for (int i = 0; i < kSteps; ++i) {
     f.print("<rect x=\"{:.2f}\" y=\"{}\" width=\"{:.2f}\" height=\"14\" fill=\"{}\"/>\n",
             x + w * i / kSteps, y, w / kSteps + 0.3, hex(colour_at((i + 0.5) / kSteps)));
@@ -246,9 +248,9 @@ void tile_heatmap(const std::string& dir, const char* name, const PictureInput& 
     const Rgb c = colour_at(v / top);
     const double cx = kLeft + kCell * x, cy = kTop + kCell * y;
     f.print(
-        "<g class=\"tile\" data-x=\"{}\" data-y=\"{}\" data-value=\"{:.6f}\">"
-        "<title>tile {}: {} {:.3f} ({} {} in {} cycles)</title>\n",
-        x, y, v, tile_label(t, in.width), unit, v, in.activity[t].*field, counter,
+        "<g id=\"tile-{0}-{1}\" data-x=\"{0}\" data-y=\"{1}\" data-value=\"{2:.6f}\">"
+        "<title>tile {3}: {4} {2:.3f} ({5} {6} in {7} cycles)</title>\n",
+        x, y, v, tile_label(t, in.width), unit, in.activity[t].*field, counter,
         in.last_cycle - in.first_cycle);
     f.print("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"#999\"/>\n",
             cx, cy, kCell, kCell, hex(c));
@@ -356,7 +358,7 @@ void link_load(const std::string& dir, const PictureInput& in) {
     const unsigned x = t % w, y = t / w;
     const TileActivity& a = in.activity[t];
     f.print(
-        "<g class=\"box\"><title>tile {}: ramp router to PE {:.3f}, PE to router {:.3f} "
+        "<g><title>tile {}: ramp router to PE {:.3f}, PE to router {:.3f} "
         "wavelets per cycle</title>\n",
         tile_label(t, w), static_cast<double>(a.ramp_rx) / cycles,
         static_cast<double>(a.ramp_tx) / cycles);
@@ -380,11 +382,11 @@ void link_load(const std::string& dir, const PictureInput& in) {
     const Rgb c = colour_at(v / top);
     const auto count = in.activity[l.from].link[static_cast<unsigned>(l.dir)];
     f.print(
-        "<g class=\"link\" data-from=\"{}\" data-to=\"{}\" data-port=\"{}\" "
-        "data-value=\"{:.6f}\"><title>{} to {} (port {}): {:.4f} wavelets per cycle ({} in "
-        "{} cycles)</title>\n",
-        tile_label(l.from, w), l.to, kDir[static_cast<unsigned>(l.dir)], v, tile_label(l.from, w),
-        l.to, kDir[static_cast<unsigned>(l.dir)], v, count, in.last_cycle - in.first_cycle);
+        "<g id=\"link-{0}-{1}-{2}\" data-from=\"{3}\" data-to=\"{4}\" data-value=\"{5:.6f}\">"
+        "<title>{3} to {4} (port {2}): {5:.4f} wavelets per cycle ({6} in {7} cycles)"
+        "</title>\n",
+        l.from % w, l.from / w, kDir[static_cast<unsigned>(l.dir)], tile_label(l.from, w), l.to, v,
+        count, in.last_cycle - in.first_cycle);
     f.print("<polygon points=\"{}\" fill=\"{}\" stroke=\"#555\" stroke-width=\"0.6\"/>\n",
             arrow_points(l.x0, l.y0, l.x1, l.y1), hex(c));
     f.print(
