@@ -139,7 +139,9 @@ double scale_top(double max) {
 
 std::string tick(double v) { return fmt::format("{:g}", v); }
 
-// No `class` attributes: ImageMagick's SVG reader takes them for CSS and fails on large files.
+// For ImageMagick's SVG reader, which differs from browsers: no `class` attributes (it takes
+// them for CSS and fails on large files), and every text says stroke="none" (it would otherwise
+// outline the text with the stroke of the shape drawn before).
 
 /// The horizontal colour legend at (x, y), `w` wide, 0..top, with its caption. Drawn as small
 /// steps rather than a gradient, which some SVG renderers (ImageMagick's) do not paint.
@@ -204,9 +206,13 @@ Stat stat_of(unsigned n, Value value) {
   Stat s;
   for (unsigned t = 0; t < n; ++t) {
     const double v = value(t);
-    s.mean += v / n;
-    if (v > s.max || t == 0) s = {s.mean, v, t};
+    s.mean += v;
+    if (t == 0 || v > s.max) {
+      s.max = v;
+      s.max_at = t;
+    }
   }
+  s.mean /= n;
   return s;
 }
 
@@ -256,8 +262,7 @@ void tile_heatmap(const std::string& dir, const char* name, const PictureInput& 
             cx, cy, kCell, kCell, hex(c));
     f.print(
         "<text stroke=\"none\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"13\" "
-        "fill=\"{}\">"
-        "{:.3f}</text></g>\n",
+        "fill=\"{}\">{:.3f}</text></g>\n",
         cx + kCell / 2, cy + kCell / 2 + 5, ink_on(c), v);
   }
   legend(f, kLeft, kTop + grid_h + 36, std::clamp(grid_w, 240.0, 360.0), top, unit);
@@ -373,8 +378,7 @@ void link_load(const std::string& dir, const PictureInput& in) {
   }
   f.print(
       "<text stroke=\"none\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" "
-      "fill=\"#555\">host"
-      "</text>\n",
+      "fill=\"#555\">host</text>\n",
       G::box_x(0) - (G::kPitch - G::kBox) / 2, G::box_y(0) + G::kBox / 2 + 18);
   constexpr const char* kDir[] = {"P", "W", "E", "N", "S"};
   for (const Lane& l : lanes) {
