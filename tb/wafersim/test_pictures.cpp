@@ -28,7 +28,7 @@ ws::PictureInput synthetic() {
   in.height = 2;
   in.first_cycle = 100;
   in.last_cycle = 1100;
-  in.title = "synthetic 3x2 \"test\" <run>";
+  in.title = "synthetic 3x2 \"test\" <run>\t";
   in.spans = {
       {{100, 150, 1}, {150, 400, 2}, {900, 1000, 3}},  // (0, 0)
       {{120, 130, 5}, {600, 610, 6}},                  // (1, 0): 600 is where classifier begins
@@ -122,7 +122,7 @@ BOOST_AUTO_TEST_CASE(synthetic_run_is_written) {
   BOOST_TEST(contains(trace, R"("tid":6,"ts":0,"dur":50,"name":"task 0","args":{"task":0}},)"
                              "\n"
                              R"({"ph":"X","cat":"task","pid":1,"tid":7,)"));
-  BOOST_TEST(contains(trace, R"("title":"synthetic 3x2 \"test\" <run>")"));
+  BOOST_TEST(contains(trace, R"("title":"synthetic 3x2 \"test\" <run> ")"));
   const std::string busy = slurp(dir / ws::ReportFiles::kTileBusy);
   BOOST_TEST(contains(busy, "synthetic 3x2 &quot;test&quot; &lt;run&gt;"));
   BOOST_TEST(contains(busy, "cycles [100, 1100), 1000 cycles"));

@@ -49,16 +49,16 @@ class OutFile {
   std::unique_ptr<std::FILE, Closer> f_;
 };
 
+/// A JSON string body. Control characters become spaces: Perfetto's JSON reader rejects \u
+/// escapes, and a title needs none.
 std::string json_escape(std::string_view s) {
   std::string out;
   for (const char c : s) {
     if (c == '"' || c == '\\') {
       out += '\\';
       out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
     } else {
-      out += c;
+      out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
     }
   }
   return out;
@@ -475,7 +475,8 @@ void timeline(const std::string& dir, const PictureInput& in) {
   OutFile f(dir, ReportFiles::kTimeline);
   f.print(
       "{{\"otherData\":{{\"time_unit\":\"1 us in this trace = 1 clock cycle\","
-      "\"clock_hz\":{:.0f},\"mesh\":\"{}x{}\",\"window\":[{},{}],\"title\":\"{}\"}},\n"
+      "\"clock_hz\":{:.0f},\"mesh\":\"{}x{}\",\"first_cycle\":{},\"last_cycle\":{},"
+          "\"title\":\"{}\"}},\n"
       "\"traceEvents\":[\n",
       in.clock_hz, in.width, in.height, in.first_cycle, in.last_cycle, json_escape(in.title));
   f.print(
