@@ -81,6 +81,23 @@ def check_report(path, out, n_tokens, args):
           f"measured/estimate {r['estimate']['measured_over_estimate']:.3f}")
 
 
+def check_fst(path, tile, out):
+    """`path` is an FST holding tile `tile` ("X_Y") alone, and the run printed it."""
+    if not os.path.isfile(path):
+        fail(f"{path} was not written")
+    with open(path, "rb") as f:
+        if f.read(1) != b"\x00":  # an FST file opens with its header block (type 0)
+            fail(f"{path} is not an FST file")
+    x, y = tile.split("_")
+    if not re.search(rf"^waves: {re.escape(path)} \(tile \({x}, {y}\)\)$", out, re.M):
+        fail(f"the run did not print 'waves: {path} (tile ({x}, {y}))'")
+    vcd = subprocess.run(["fst2vcd", path], capture_output=True, text=True, check=True).stdout
+    header = vcd[:vcd.index("$enddefinitions")]
+    tops = set(re.findall(r"^\$scope module (tile_\w+) \$end", header, re.M))
+    if tops != {f"tile_{tile}"}:
+        fail(f"{path} holds {sorted(tops)}, expected tile_{tile} alone")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("wafersim")
@@ -88,13 +105,17 @@ def main():
     p.add_argument("--stderr-line", help="regex the single stderr line must match")
     p.add_argument("--stdout", help="regex stdout must match")
     p.add_argument("--tokens-expected", type=int)
-    p.add_argument("--fst", help="an FST file the run must write (removed first)")
+    p.add_argument("--fst", action="append", default=[], metavar="PATH[:X_Y]",
+                   help="an FST the run must write (removed first) and the tile whose "
+                        "wm_tile it must hold [0_0]; repeatable")
     argv = sys.argv[1:]
     split = argv.index("--") if "--" in argv else len(argv)
     a = p.parse_args(argv[:split])
     args = argv[split + 1:]
-    if a.fst and os.path.exists(a.fst):
-        os.remove(a.fst)
+    fsts = [(f.rsplit(":", 1) + ["0_0"])[:2] for f in a.fst]
+    for path, _ in fsts:
+        if os.path.exists(path):
+            os.remove(path)
     r = subprocess.run([a.wafersim, *args], capture_output=True, text=True, timeout=900)
     sys.stdout.write(r.stdout)
     sys.stdout.write(r.stderr)
@@ -108,13 +129,10 @@ def main():
         fail("unexpected stderr output")
     if a.stdout is not None and not re.search(a.stdout, r.stdout, re.M):
         fail(f"stdout does not match '{a.stdout}'")
-    if a.fst is not None:
-        with open(a.fst, "rb") as f:
-            head = f.read(1)
-        if head != b"\x00":  # an FST file opens with its header block (type 0)
-            fail(f"{a.fst} is not an FST file")
-        if os.path.exists(a.fst + ".tiles"):
-            fail("the per-tile wave folder was left behind")
+    for path, tile in fsts:
+        check_fst(path, tile, r.stdout)
+    if fsts and os.path.exists(args[args.index("--waves") + 1] + ".tiles"):
+        fail("the per-tile wave folder was left behind")
     if a.tokens_expected is not None:
         check_report(args[args.index("--report") + 1], r.stdout, a.tokens_expected, args)
 

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <system_error>
@@ -26,6 +27,44 @@ unsigned parse_side(std::string_view s, std::string_view spec) {
         fmt::format("--mesh '{}': expected WxH with W and H from 1 to 32 (e.g. 8x8)", spec));
   }
   return v;
+}
+
+/// --waves-tiles 'X,Y X,Y ...' -> tile indices y * width + x, in the order given.
+std::vector<unsigned> parse_tiles(const std::string& spec, unsigned width, unsigned height) {
+  const auto bad = [&] {
+    return UsageError(fmt::format(
+        "--waves-tiles '{}': expected tiles X,Y separated by spaces (e.g. '0,0 3,1')", spec));
+  };
+  const auto number = [&](std::string_view s) {
+    unsigned v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size()) throw bad();
+    return v;
+  };
+  std::vector<unsigned> tiles;
+  std::string_view rest(spec);
+  while (!rest.empty()) {
+    const auto start = rest.find_first_not_of(' ');
+    if (start == std::string_view::npos) break;
+    rest.remove_prefix(start);
+    const std::string_view item = rest.substr(0, rest.find(' '));
+    rest.remove_prefix(item.size());
+    const auto comma = item.find(',');
+    if (comma == std::string_view::npos) throw bad();
+    const unsigned x = number(item.substr(0, comma));
+    const unsigned y = number(item.substr(comma + 1));
+    if (x >= width || y >= height) {
+      throw UsageError(fmt::format("--waves-tiles: tile ({}, {}) is outside the {}x{} mesh", x,
+                                   y, width, height));
+    }
+    const unsigned t = y * width + x;
+    if (std::find(tiles.begin(), tiles.end(), t) != tiles.end()) {
+      throw UsageError(fmt::format("--waves-tiles: tile ({}, {}) is listed twice", x, y));
+    }
+    tiles.push_back(t);
+  }
+  if (tiles.empty()) throw bad();
+  return tiles;
 }
 
 void prepare_report_dir(const std::string& dir) {
@@ -61,7 +100,11 @@ mapping's order, and reports the cycles.
   --report-dir DIR      write pictures of the run into DIR (created if missing): a timeline of
                         every PE's tasks (timeline.json, for ui.perfetto.dev), heatmaps of tile
                         busy, MAC and link load (SVG) and index.html showing them
-  --waves FILE.fst      FST waves of tile (0, 0) (the host port, norms and attention)
+  --waves FILE.fst      FST waves of the traced tiles (scripts/waves/tile.gtkw lays one out)
+  --waves-tiles TILES   the tiles to trace, X,Y pairs separated by spaces, e.g. '0,0 3,1'
+                        [0,0: the host port, norms and attention]; one tile writes FILE.fst,
+                        several one FST each, named FILE's stem + _tile_X_Y (decode.fst ->
+                        decode_tile_0_0.fst, decode_tile_3_1.fst); paths printed at the end
   --waves-from C        first traced cycle [0]
   --waves-to C          end of the traced window, exclusive [end of the run]
   --help                this text
@@ -73,7 +116,7 @@ line.
 Options parse_options(int argc, const char* const* argv) {
   const Args args(argc, argv,
                   {"model", "seed", "mesh", "prompt", "tokens", "threads", "watchdog", "report",
-                   "report-dir", "waves", "waves-from", "waves-to"},
+                   "report-dir", "waves", "waves-tiles", "waves-from", "waves-to"},
                   {"help"});
   Options o;
   if (args.has("help")) {
@@ -108,6 +151,10 @@ Options parse_options(int argc, const char* const* argv) {
   if (args.has("waves") && o.waves.empty()) throw UsageError("--waves needs a file name");
   const bool window = args.has("waves-from") || args.has("waves-to");
   if (window && o.waves.empty()) throw UsageError("--waves-from/--waves-to need --waves FILE.fst");
+  if (args.has("waves-tiles")) {
+    if (o.waves.empty()) throw UsageError("--waves-tiles needs --waves FILE.fst");
+    o.waves_tiles = parse_tiles(args.get("waves-tiles", ""), o.width, o.height);
+  }
   o.waves_from = static_cast<std::uint64_t>(args.get_int("waves-from", 0, 0, INT64_MAX));
   if (args.has("waves-to")) {
     o.waves_to = static_cast<std::uint64_t>(args.get_int("waves-to", 0, 1, INT64_MAX));

@@ -33,7 +33,7 @@ MeshOptions mesh_options(const sw::mapper::MeshProgram& p, const RunOptions& o,
   m.count_activity = true;
   m.record_tasks = o.record_tasks;
   if (!o.waves.empty()) {
-    m.trace.tiles = {0};
+    m.trace.tiles = o.waves_tiles;
     m.trace.begin = o.waves_from;
     m.trace.end = o.waves_to;
     m.trace.directory = wave_dir;
@@ -91,17 +91,34 @@ RtlRun::~RtlRun() {
   }
 }
 
-void RtlRun::finish_waves() {
-  if (wave_dir_.empty()) return;
-  mesh_.reset();  // closes the FST
-  const std::filesystem::path f = std::filesystem::path(wave_dir_) / "tile_0_0.fst";
-  if (!std::filesystem::exists(f)) {
-    throw RtlError(fmt::format("--waves {}: the run ended before cycle {} (--waves-from)",
-                               opt_.waves, opt_.waves_from));
+std::string waves_path(const std::string& file, unsigned x, unsigned y, bool several) {
+  if (!several) return file;
+  std::filesystem::path p(file);
+  const std::string ext = p.extension().string();
+  p.replace_filename(fmt::format("{}_tile_{}_{}{}", p.stem().string(), x, y, ext));
+  return p.string();
+}
+
+std::vector<std::string> RtlRun::finish_waves() {
+  if (wave_dir_.empty()) return {};
+  const unsigned width = mesh_->width();
+  mesh_.reset();  // closes the FSTs
+  const bool several = opt_.waves_tiles.size() > 1;
+  std::vector<std::string> paths;
+  for (const unsigned t : opt_.waves_tiles) {
+    const unsigned x = t % width, y = t / width;
+    const std::filesystem::path f =
+        std::filesystem::path(wave_dir_) / fmt::format("tile_{}_{}.fst", x, y);
+    if (!std::filesystem::exists(f)) {
+      throw RtlError(fmt::format("--waves {}: the run ended before cycle {} (--waves-from)",
+                                 opt_.waves, opt_.waves_from));
+    }
+    paths.push_back(waves_path(opt_.waves, x, y, several));
+    std::filesystem::rename(f, paths.back());
   }
-  std::filesystem::rename(f, opt_.waves);
   std::filesystem::remove_all(wave_dir_);
   wave_dir_.clear();
+  return paths;
 }
 
 void RtlRun::cycle() {

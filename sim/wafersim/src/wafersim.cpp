@@ -14,6 +14,7 @@
 #include "wm/sim/wafersim/compare.hpp"
 #include "wm/sim/wafersim/options.hpp"
 #include "wm/sim/wafersim/phases.hpp"
+#include "wm/sim/wafersim/pictures.hpp"
 #include "wm/sim/wafersim/report.hpp"
 #include "wm/sim/wafersim/rtl_run.hpp"
 #include "wm/sw/mapper/decoder.hpp"
@@ -82,12 +83,11 @@ void utilisation(const wm::sim::Mesh& mesh, const std::vector<wm::sim::TileActiv
   std::size_t links = 0;
   double busy_sum = 0, mac_sum = 0, link_sum = 0;
   for (unsigned t = 0; t < mesh.tiles(); ++t) {
-    const auto& a = mesh.activity(t);
-    const auto& b = before[t];
+    const wm::sim::TileActivity a = mesh.activity(t) - before[t];
     const unsigned x = t % w, y = t / w;
     const std::string tile = fmt::format("({}, {})", x, y);
-    const double busy = static_cast<double>(a.busy - b.busy) / cyc;
-    const double mac = static_cast<double>(a.macs - b.macs) / cyc;
+    const double busy = static_cast<double>(a.busy) / cyc;
+    const double mac = static_cast<double>(a.macs) / cyc;
     busy_sum += busy;
     mac_sum += mac;
     if (busy >= r.busy.max) r.busy = {0, busy, tile};
@@ -97,7 +97,7 @@ void utilisation(const wm::sim::Mesh& mesh, const std::vector<wm::sim::TileActiv
     for (unsigned d = 1; d < wm::sim::kNumDirs; ++d) {
       if (!exists[d]) continue;
       ++links;
-      const double u = static_cast<double>(a.link[d] - b.link[d]) / cyc;
+      const double u = static_cast<double>(a.link[d]) / cyc;
       link_sum += u;
       if (u >= r.link.max) r.link = {0, u, fmt::format("{} {}", tile, kDir[d])};
     }
@@ -105,6 +105,38 @@ void utilisation(const wm::sim::Mesh& mesh, const std::vector<wm::sim::TileActiv
   r.busy.mean = busy_sum / mesh.tiles();
   r.mac.mean = mac_sum / mesh.tiles();
   r.link.mean = links > 0 ? link_sum / static_cast<double>(links) : 0.0;
+}
+
+/// --report-dir: the task timeline and the heatmaps over the token cycles. Each tile's phases
+/// come from its own mark hits: hit i starts phase i % P of token i / P (PhaseClock checked
+/// the counts), and a token's last phase ends at its exit.
+void write_pictures(const ws::Options& o, const ws::Report& r, const wm::sim::Mesh& mesh,
+                    const std::vector<wm::sim::TileActivity>& before,
+                    const std::vector<mapper::MeshDecoder::Phase>& names,
+                    std::vector<ws::PhaseSpan> phases) {
+  ws::PictureInput pic;
+  pic.width = o.width;
+  pic.height = o.height;
+  pic.first_cycle = r.tokens.front().entry;
+  pic.last_cycle = r.tokens.back().exit;
+  pic.phases = std::move(phases);
+  pic.title = fmt::format("{} on a {}x{} mesh, prompt {}, {} tokens", r.model, o.width, o.height,
+                          fmt::join(o.prompt, ","), o.tokens);
+  const std::size_t n = names.size();
+  pic.tile_phases.resize(mesh.tiles());
+  for (unsigned t = 0; t < mesh.tiles(); ++t) {
+    pic.spans.push_back(mesh.task_spans(t));
+    pic.activity.push_back(mesh.activity(t) - before[t]);
+    const auto& hits = mesh.mark_hits(t);
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+      const std::size_t k = i / n, p = i % n;
+      const std::uint64_t end =
+          p + 1 < n && i + 1 < hits.size() ? hits[i + 1].cycle : r.tokens.at(k).exit;
+      pic.tile_phases[t].push_back(
+          {names[p].name, names[p].layer, static_cast<int>(k), hits[i].cycle, end});
+    }
+  }
+  ws::write_report_dir(o.report_dir, pic);
 }
 
 int run(const ws::Options& o) {
@@ -136,8 +168,10 @@ int run(const ws::Options& o) {
   r.hop_latency = kHopLatency;
   r.setup_wavelets = dec->program().setup.size();
 
-  ws::RtlRun rtl(dec->program(),
-                 ws::RunOptions{o.threads, o.watchdog, o.waves, o.waves_from, o.waves_to});
+  ws::RunOptions run_opt{o.threads, o.watchdog, o.waves, o.waves_from, o.waves_to, false,
+                         o.waves_tiles};
+  run_opt.record_tasks = !o.report_dir.empty();
+  ws::RtlRun rtl(dec->program(), run_opt);
   r.setup_cycles = rtl.setup();
   std::vector<wm::sim::TileActivity> before;
   for (unsigned t = 0; t < rtl.mesh().tiles(); ++t) before.push_back(rtl.mesh().activity(t));
@@ -148,6 +182,7 @@ int run(const ws::Options& o) {
   const std::size_t n_phases = dec->estimate(0, kHopLatency).size();
   ws::PhaseClock clock(n_phases, rtl.mesh().tiles());
   std::vector<ws::PhaseRecord> phases(n_phases);
+  std::vector<ws::PhaseSpan> phase_spans;  // every token's, for --report-dir
   for (int pos = 0; pos < positions; ++pos) {
     const ws::StepCycles c = rtl.step(dec->step(token, pos), got);
     const std::span<const float> want = golden.forward(token, pos);
@@ -172,6 +207,8 @@ int run(const ws::Options& o) {
       measured.push_back(took);
       const double ratio =
           static_cast<double>(took) / static_cast<double>(std::max<std::int64_t>(want, 1));
+      phase_spans.push_back(
+          {predicted[p].name, predicted[p].layer, pos, timing[p].begin, timing[p].end});
       ws::PhaseRecord& rec = phases[p];
       rec.name = predicted[p].name;
       rec.layer = predicted[p].layer;
@@ -195,18 +232,26 @@ int run(const ws::Options& o) {
   r.phases = std::move(phases);
   const std::uint64_t token_cycles = r.tokens.back().exit - r.tokens.front().entry;
   utilisation(rtl.mesh(), before, token_cycles, r);
+  if (!o.report_dir.empty()) {
+    write_pictures(o, r, rtl.mesh(), before, dec->estimate(0, kHopLatency),
+                   std::move(phase_spans));
+  }
   const std::uint64_t total_cycles = rtl.mesh().cycle();
   const unsigned tiles = rtl.mesh().tiles();
-  rtl.finish_waves();
+  const std::vector<std::string> waves = rtl.finish_waves();
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   r.tile_cycles_per_second =
       static_cast<double>(total_cycles) * tiles / std::max(r.wall_seconds, 1e-9);
   ws::print_text(stdout, r);
-  if (!o.waves.empty()) fmt::print("waves: {} (tile (0, 0))\n", o.waves);
+  for (std::size_t i = 0; i < waves.size(); ++i) {
+    const unsigned t = o.waves_tiles[i];
+    fmt::print("waves: {} (tile ({}, {}))\n", waves[i], t % o.width, t / o.width);
+  }
   if (!o.report.empty()) {
     ws::write_json(o.report, r);
     fmt::print("report: {}\n", o.report);
   }
+  if (!o.report_dir.empty()) fmt::print("pictures: {}/index.html\n", o.report_dir);
   return 0;
 }
 

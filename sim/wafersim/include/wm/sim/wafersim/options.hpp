@@ -20,7 +20,9 @@ struct Options {
   std::uint64_t watchdog = 100'000;  ///< cycles without any progress before the run fails
   std::string report;                ///< JSON path; empty: none
   std::string report_dir;            ///< pictures of the run (pictures.hpp); empty: none
-  std::string waves;                 ///< FST path of tile (0, 0); empty: none
+  std::string waves;                 ///< FST path (per tile when several); empty: none
+  /// --waves-tiles: the traced tiles as indices y * width + x, in the order given, no repeats.
+  std::vector<unsigned> waves_tiles = {0};
   std::uint64_t waves_from = 0;
   std::uint64_t waves_to = UINT64_MAX;
   bool help = false;

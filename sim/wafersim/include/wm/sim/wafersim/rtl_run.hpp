@@ -27,11 +27,17 @@ class RtlError : public std::runtime_error {
 struct RunOptions {
   unsigned threads = 1;
   std::uint64_t watchdog = 100'000;
-  std::string waves;  ///< FST of tile (0, 0); empty: none
+  std::string waves;  ///< FST path (waves_path() per tile); empty: none
   std::uint64_t waves_from = 0;
   std::uint64_t waves_to = UINT64_MAX;
   bool record_tasks = false;  ///< keep every PE's task spans (Mesh::task_spans)
+  std::vector<unsigned> waves_tiles = {0};  ///< traced tiles, y * width + x
 };
+
+/// Where tile (x, y)'s FST goes: `file` itself when it is the only traced tile, else `file`
+/// with _tile_X_Y appended to its stem (decode.fst -> decode_tile_3_1.fst).
+[[nodiscard]] std::string waves_path(const std::string& file, unsigned x, unsigned y,
+                                     bool several);
 
 /// The cycles of one host step: `entry` is the cycle its first wavelet entered the host port,
 /// `exit` the cycle after which its last output word had left it.
@@ -57,9 +63,10 @@ class RtlRun {
   StepCycles step(const sw::mapper::HostStep& s, std::vector<std::uint32_t>& out);
 
   [[nodiscard]] const Mesh& mesh() const { return *mesh_; }
-  /// Ends the mesh (closing its waves) and moves the FST to RunOptions::waves; throws when
-  /// there is none (the window was never reached). The mesh is gone afterwards.
-  void finish_waves();
+  /// Ends the mesh (closing its waves) and moves each traced tile's FST to its waves_path();
+  /// returns those paths in RunOptions::waves_tiles' order; throws when the window was never
+  /// reached. The mesh is gone afterwards.
+  std::vector<std::string> finish_waves();
 
  private:
   void feed(std::span<const sw::mapper::Wavelet> in);
@@ -71,7 +78,7 @@ class RtlRun {
 
   const sw::mapper::MeshProgram& program_;
   RunOptions opt_;
-  std::string wave_dir_;  // BasicMesh writes <dir>/tile_0_0.fst
+  std::string wave_dir_;  // BasicMesh writes <dir>/tile_<x>_<y>.fst
   std::unique_ptr<Mesh> mesh_;
   std::array<unsigned, kColors> credits_{};
   std::size_t sent_ = 0;  // wavelets sent in the current feed
