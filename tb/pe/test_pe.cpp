@@ -771,7 +771,13 @@ WM_TEST(random_programs_match_reference_model) {
     const Words image = random_program_area(prog.image.words);
     co_await pe.reset();
     const auto model = model_over_rtl_sram(dut, image);
-    task_ends += co_await run_lockstep(pe, dut, *model, image, context, rng);
+    std::optional<std::string> diverged;
+    try {
+      task_ends += co_await run_lockstep(pe, dut, *model, image, context, rng);
+    } catch (const wm::tb::pe::LockStepError& e) {
+      diverged = e.what();
+    }
+    check(!diverged, "{}", diverged.value_or(""));
     const auto want_err = static_cast<unsigned>(model->state().code);
     check(pe.err_code() == want_err, "{}: error {} at {:#x}, model {}", context, pe.err_code(),
           pe.err_pc(), want_err);
