@@ -7,6 +7,8 @@ the names are read from the trace rather than typed (rerun after the RTL's signa
     scripts/waves/gen_gtkw.py --layout tile build/waves/decode_tile_0_0.fst \\
         > scripts/waves/tile.gtkw
 
+    scripts/waves/gen_gtkw.py --layout tile --check scripts/waves/tile.gtkw FST  # exit 1 if stale
+
 --layout pe: tb/pe/test_pe's wm_nonsynth_pe_tb_top. --layout tile: one wm_tile of a wafersim
 FST; a save file names the tile's scope (tile_X_Y), so each traced tile needs its own layout
 (make_waves writes the second one next to the FST).
@@ -195,6 +197,8 @@ def main() -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="\n".join(__doc__.splitlines()[2:]))
     ap.add_argument("--layout", choices=("pe", "tile"), default="pe")
+    ap.add_argument("--check", metavar="GTKW",
+                    help="write nothing; exit 1 when GTKW differs from the layout of FST")
     ap.add_argument("fst")
     args = ap.parse_args()
     try:
@@ -205,7 +209,16 @@ def main() -> int:
     if missing:
         print(f"gen_gtkw: not in the trace: {', '.join(missing)}", file=sys.stderr)
         return 1
-    print("\n".join(out))
+    text = "\n".join(out) + "\n"
+    if args.check:
+        with open(args.check) as f:
+            if f.read() != text:
+                print(f"gen_gtkw: {args.check} is stale (or the FST is not a tile (0, 0)); "
+                      f"rewrite it: scripts/waves/gen_gtkw.py --layout {args.layout} {args.fst} "
+                      f"> {args.check}", file=sys.stderr)
+                return 1
+        return 0
+    sys.stdout.write(text)
     return 0
 
 
