@@ -143,8 +143,8 @@ def generated_size(mdir):
             "largest_file": big.name, "largest_file_mb": round(big.stat().st_size / 2**20, 2)}
 
 
-def compile_sources(sources, mdir, defines, cpu_cap, rss_limit):
-    """Compile one source at a time; stop once cpu_cap CPU seconds are spent."""
+def compile_sources(sources, mdir, defines, cpu_cap, rss_limit, wall_cap=None):
+    """Compile one source at a time; stop once cpu_cap CPU (or wall_cap) seconds are spent."""
     objdir = mdir / "obj"
     objdir.mkdir(exist_ok=True)
     inc = [f"-I{mdir}", f"-I{VERILATOR_INC}", f"-I{VERILATOR_INC / 'vltstd'}"]
@@ -153,9 +153,10 @@ def compile_sources(sources, mdir, defines, cpu_cap, rss_limit):
          "lines_total": sum(s.read_bytes().count(b"\n") for s, _ in sources), "per_file": []}
     for src, fast in sources:
         left = None if cpu_cap is None else cpu_cap - r["cpu_s"]
+        wall_left = None if wall_cap is None else wall_cap - r["wall_s"]
         cmd = ["c++", *defines, *inc, *CXX_FLAGS, *(OPT_FAST if fast else []),
                "-c", str(src), "-o", str(objdir / f"{src.stem}.o")]
-        one = run_measured(cmd, cpu_cap=left, rss_limit=rss_limit)
+        one = run_measured(cmd, cpu_cap=left, wall_cap=wall_left, rss_limit=rss_limit)
         r["wall_s"] = round(r["wall_s"] + one["wall_s"], 1)
         r["cpu_s"] = round(r["cpu_s"] + one["cpu_s"], 1)
         r["peak_rss_mb"] = max(r["peak_rss_mb"], one["peak_rss_mb"])
@@ -163,7 +164,12 @@ def compile_sources(sources, mdir, defines, cpu_cap, rss_limit):
         r["per_file"].append({"file": src.name, "opt": "-O2" if fast else "-O3",
                               "lines": lines, **one})
         if one["status"] != "done":
-            r["status"], r["reason"] = "capped", f"{src.name}: {one['reason']}"
+            why = one["reason"]
+            if why.startswith("CPU cap"):
+                why = f"CPU cap of {cpu_cap / 60:.0f} min"
+            elif why.startswith("wall cap"):
+                why = f"wall cap of {wall_cap / 60:.0f} min"
+            r["status"], r["reason"] = "capped", f"{why}, in {src.name}"
             break
         r["files_done"] += 1
         r["lines_done"] += lines
@@ -212,7 +218,9 @@ def measure(name, steps, work, a):
     print(f"  generated: {r['generated']}", flush=True)
     if steps == "all":
         cap = a.compile_cap_cpu_min * 60 if a.compile_cap_cpu_min else None
-        r["compile"] = compile_sources(make_lists(mdir, prefix), mdir, defines, cap, rss_limit)
+        wall = a.compile_cap_wall_min * 60 if a.compile_cap_wall_min else None
+        r["compile"] = compile_sources(make_lists(mdir, prefix), mdir, defines, cap, rss_limit,
+                                       wall)
     return r
 
 
@@ -222,8 +230,9 @@ def extrapolate(results):
              if n.startswith("mesh_") and "cpu_s_per_kline" in r.get("compile", {})}
     if not rates:
         return
-    for r in results.values():
-        if "generated" in r and r.get("compile", {}).get("status") != "done":
+    for n, r in results.items():
+        if (n.startswith("mesh_") and "generated" in r
+                and r.get("compile", {}).get("status") != "done"):
             lines = r["generated"]["cpp_lines"]
             r["compile_extrapolated"] = {
                 "note": "EXTRAPOLATION: generated .cpp lines x CPU s per line measured on " +
@@ -291,6 +300,8 @@ def main():
     ap.add_argument("--workdir", default=str(ROOT / "build/buildtime"))
     ap.add_argument("--compile-cap-cpu-min", type=float, default=45.0,
                     help="stop a compile step after this many CPU minutes (0: no cap)")
+    ap.add_argument("--compile-cap-wall-min", type=float, default=0.0,
+                    help="also stop a compile step after this many wall minutes (0: no cap)")
     ap.add_argument("--verilate-cap-min", type=float, default=30.0,
                     help="stop a verilate step after this many wall minutes")
     ap.add_argument("--rss-limit-gib", type=float, default=12.0)
@@ -336,6 +347,11 @@ def main():
             shutil.rmtree(work / name, ignore_errors=True)
     print(table(doc))
     print(f"measure_builds: wrote {out}")
+    capped = [f"{n} {s}" for n in (c.partition(":")[0] for c in configs)
+              for s in ("verilate", "compile")
+              if doc["results"][n].get(s, {}).get("status") == "capped"]
+    if a.quick and capped:
+        sys.exit(f"measure_builds --quick: stopped at a cap: {', '.join(capped)}")
 
 
 if __name__ == "__main__":
