@@ -213,8 +213,9 @@ def main() -> int:
     if args.check:
         with open(args.check) as f:
             if f.read() != text:
-                print(f"gen_gtkw: {args.check} is stale (or the FST is not a tile (0, 0)); "
-                      f"rewrite it: scripts/waves/gen_gtkw.py --layout {args.layout} {args.fst} "
+                other = " (or the FST holds another tile)" if args.layout == "tile" else ""
+                print(f"gen_gtkw: {args.check} is stale{other}; rewrite it: "
+                      f"scripts/waves/gen_gtkw.py --layout {args.layout} {args.fst} "
                       f"> {args.check}", file=sys.stderr)
                 return 1
         return 0
