@@ -147,34 +147,6 @@ BOOST_AUTO_TEST_CASE(tolerance_to_double) {
   BOOST_TEST(differ > 0);
 }
 
-BOOST_AUTO_TEST_CASE(cycle_estimate) {
-  const auto w = model::builtin_model();
-  const auto total = [](const std::vector<mp::MeshDecoder::Phase>& ph) {
-    std::int64_t t = 0;
-    for (const auto& p : ph) t += p.cycles.total();
-    return t;
-  };
-  // On one PE every GEMV is all compute: q, k, v are 3 * 64 * 64 element steps.
-  const auto one = small_model(16, 24, 2, 2, 20, false);
-  const mp::MeshDecoder d1(one, {1, 1}, {4});
-  const auto p1 = d1.estimate(0);
-  BOOST_TEST_REQUIRE(p1.size() == 7u * 2 + 2);
-  BOOST_TEST(p1[1].name == "qkv");
-  BOOST_TEST(p1[1].cycles.compute == 3 * 16 * 16);
-  BOOST_TEST(p1[1].cycles.network == 0);
-  // Attention grows with the positions in the cache; the rest does not.
-  const mp::MeshDecoder d(w, {4, 4}, {8});
-  const auto a = d.estimate(0);
-  const auto b = d.estimate(7);
-  BOOST_TEST(b[3].cycles.total() > a[3].cycles.total());
-  BOOST_TEST(total(b) - total(a) == 2 * (b[3].cycles.total() - a[3].cycles.total()));
-  for (const auto& p : b) {
-    BOOST_TEST_MESSAGE(p.name << " L" << p.layer << ": compute " << p.cycles.compute << " network "
-                              << p.cycles.network);
-  }
-  BOOST_TEST_MESSAGE("4x4, pos 7: " << total(b) << " cycles per token");
-}
-
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

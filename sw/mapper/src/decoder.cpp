@@ -5,13 +5,17 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 
 #include "wm/sw/asm/assembler.hpp"
 #include "wm/sw/fp/fp.hpp"
 #include "wm/sw/mapper/asm_builder.hpp"
 #include "wm/sw/mapper/partition.hpp"
 #include "wm/sw/model/float_decoder.hpp"
+#include "wm/sw/ref/pe.hpp"
 #include "wm/sw/ref/special.hpp"
 
 #ifndef WM_ASM_LIB_DIR
@@ -708,106 +712,562 @@ HostStep MeshDecoder::step(int token, int pos) const {
   return s;
 }
 
+// ---- The schedule model (docs/mapping.md, "Cycle estimate": prediction) ----------------------
+
 namespace {
 
-// Element passes per element of the library sequences (sw/asm/lib, one vector
-// instruction per line of docs/isa.md section 7): exp 27; softmax = frmax,
-// fsub, exp, frsum, fmul; silu = 4 + exp + recip (11); rope 7 per pair.
-constexpr std::int64_t kSoftmaxPasses = 31;
-constexpr std::int64_t kSiluPasses = 42;
-constexpr std::int64_t kRopePasses = 7;
-constexpr std::int64_t kScalarRsqrt = 30;  // rmsnorm's scalar tail: scale, eps, rsqrt, call
-constexpr std::int64_t kScalarRecip = 15;
+/// PE and fabric timing, measured on the RTL with the 1x1 and Wx1 microbenchmarks of
+/// tb/mapper/bench_timing.cpp (docs/mapping.md, "Measured constants").
+namespace pe_time {
+constexpr std::int64_t kScalar = 1;    // an instruction retires every cycle while fetch is granted
+constexpr std::int64_t kLoadStore = 2; // lw / sw: the SRAM access takes the next cycle
+constexpr std::int64_t kIssue = 2;     // launch (execute) to the first element's issue
+constexpr std::int64_t kDrainMem = 3;  // last issue to retire, result written or sent
+constexpr std::int64_t kDrainReg = 2;  // ... result in a register (frsum, frmax, dot fmac)
+constexpr std::int64_t kHopBase = 4;   // issue at the sender to issue at the receiver: 4 + 2/hop
+constexpr std::int64_t kSlackBase = 4; // a sender may run 4 + 4/hop cycles ahead (queues)
+constexpr std::int64_t kSlackHop = 4;
+constexpr unsigned kBanks = 8;         // SRAM banks, low-order interleaved
+constexpr std::int64_t kActivate = 3;  // ACTIVATE into the port of (0, 0) to the task's start
+}  // namespace pe_time
 
-PhaseEstimate gemv_cycles(const Gemv& g, int width, int height, int hop) {
-  std::int64_t max_nk = 0;
-  std::int64_t max_n = 0;
-  for (int r = 0; r < height; ++r) {
-    const std::int64_t n = g.rb[r + 1] - g.rb[r];
-    max_n = std::max(max_n, n);
-    for (int c = 0; c < width; ++c) max_nk = std::max(max_nk, n * (g.cb[c + 1] - g.cb[c]));
+struct Operand {
+  enum class Kind : std::uint8_t { none, mem, fin, fout, reg } kind = Kind::none;
+  ref::Dsd dsd;
+  [[nodiscard]] bool mem() const { return kind == Kind::mem; }
+  [[nodiscard]] std::uint32_t length() const {
+    return kind == Kind::mem ? std::uint32_t{dsd.len0} * dsd.len1 : dsd.len;
   }
-  PhaseEstimate e;
-  e.compute = max_nk + (width > 1 ? max_n : 0);  // fdotv, then the chain's add
-  if (width * height > 1) {
-    e.network += g.m.cols + (width + height - 2) * hop;  // broadcast from (0, 0)
+  [[nodiscard]] std::uint32_t address(std::uint32_t i) const {
+    const auto s0 = static_cast<std::int16_t>(dsd.stride0);
+    const auto s1 = static_cast<std::int16_t>(dsd.stride1);
+    const std::uint32_t l0 = std::max<std::uint32_t>(dsd.len0, 1);
+    return static_cast<std::uint32_t>(dsd.base + static_cast<std::int64_t>(i % l0) * s0 +
+                                      static_cast<std::int64_t>(i / l0) * s1);
   }
-  e.network += (width - 1) * (hop + 1);                    // chain latency to column 0
-  e.network += (g.m.rows - g.rb[1]) + (height - 1) * hop;  // gather into (0, 0)
-  return e;
+};
+
+/// One instruction of a tile's run for one token, as the program executes it.
+struct Item {
+  bool vector = false;
+  std::int64_t cost = 0;  ///< scalar: its cycles
+  isa::Vop vop = isa::Vop::fmov;
+  Operand dst, a, b;
+  std::uint32_t n = 0;     ///< elements
+  std::uint32_t rows = 0;  ///< fdotv rows
+  std::vector<int> marks;  ///< phase marks reached when it retires
+};
+
+Operand operand(const ref::Pe& pe, std::uint8_t raw) {
+  Operand o;
+  if (isa::operand_is_reg(raw)) {
+    o.kind = Operand::Kind::reg;
+    return o;
+  }
+  o.dsd = pe.dsd(raw & 0x7u);
+  switch (o.dsd.kind) {
+    case isa::DsdKind::mem: o.kind = Operand::Kind::mem; break;
+    case isa::DsdKind::fin: o.kind = Operand::Kind::fin; break;
+    case isa::DsdKind::fout: o.kind = Operand::Kind::fout; break;
+    default: o.kind = Operand::Kind::none; break;
+  }
+  return o;
+}
+
+/// Runs one tile's program for one token on the reference PE (values do not matter: fabric
+/// input is fed zeros as it is asked for) and lists the instructions it executes, with the
+/// operands of every vector instruction as launched and the phase marks each one reaches.
+constexpr std::uint64_t kTraceSteps = 50'000'000;
+std::vector<Item> trace_tile(const MeshProgram& p, const TileProgram& t, const HostStep& step) {
+  ref::Pe pe(ref::Config{p.mem_words, p.num_colors, ref::EngineTiming::eager});
+  pe.load(t.image.words);
+  for (const Wavelet& w : step.input) {  // its LOADs (the token, the position) and ACTIVATE
+    if (w.dst_x == t.x && w.dst_y == t.y) pe.push_input(w);
+  }
+  std::vector<Item> items;
+  std::size_t next_mark = 0;
+  for (std::uint64_t guard = 0;; ++guard) {
+    if (guard > kTraceSteps) {
+      throw std::logic_error(
+          fmt::format("trace_tile ({}, {}): no end after {} steps", t.x, t.y, kTraceSteps));
+    }
+    const std::uint16_t pc = pe.pc();
+    const bool was_running = pe.running();
+    const std::uint32_t word = was_running ? pe.read_mem(pc) : 0;
+    const ref::Step s = pe.step();
+    while (pe.pop_output()) {
+    }
+    if (s.kind == ref::StepKind::started) continue;
+    if (s.kind == ref::StepKind::waiting) {
+      // A synchronous operation waits for its fabric input: feed the colors it reads (the
+      // launch has already moved the pc on).
+      for (const Operand* o : {&items.back().a, &items.back().b}) {
+        if (o->kind == Operand::Kind::fin) pe.push_input(ref::Wavelet{0, o->dsd.color, false, 0, 0});
+      }
+      continue;
+    }
+    if (s.kind != ref::StepKind::executed) {
+      throw std::logic_error(fmt::format("trace_tile ({}, {}): the PE stopped at pc {} ({})",
+                                         t.x, t.y, pe.pc(), static_cast<int>(pe.error())));
+    }
+    if (s.task_ended) break;
+    const isa::Fields f = isa::fields(word);
+    Item it;
+    if (f.vector) {
+      it.vector = true;
+      it.vop = static_cast<isa::Vop>(f.vop);
+      it.dst = operand(pe, f.vdst);
+      it.a = operand(pe, f.va);
+      const isa::VopClass cls = isa::vop_class(it.vop);
+      if (cls != isa::VopClass::unary && cls != isa::VopClass::reduce) it.b = operand(pe, f.vb);
+      if (it.vop == isa::Vop::fdotv) {
+        it.n = std::uint32_t{it.a.dsd.len0} * it.a.dsd.len1;
+        it.rows = it.a.dsd.len1;
+      } else {
+        it.n = it.a.kind != Operand::Kind::reg ? it.a.length() : it.b.length();
+        if (it.dst.kind != Operand::Kind::reg) it.n = it.dst.length();
+      }
+    } else {
+      const auto op = static_cast<isa::Op>(f.op);
+      it.cost = op == isa::Op::lw || op == isa::Op::sw ? pe_time::kLoadStore : pe_time::kScalar;
+    }
+    while (next_mark < t.marks.size() && t.marks[next_mark] == pc) {
+      it.marks.push_back(static_cast<int>(next_mark++));
+    }
+    items.push_back(std::move(it));
+  }
+  if (next_mark != t.marks.size()) {
+    throw std::logic_error(fmt::format("trace_tile ({}, {}): {} of {} marks reached", t.x, t.y,
+                                       next_mark, t.marks.size()));
+  }
+  return items;
+}
+
+/// Where the stream a tile sends on a static color is delivered: every tile whose route hands
+/// it to the ramp, with the hops it took (the host, off the W edge of (0, 0), is not a tile).
+struct Sink {
+  int tile;
+  int hops;
+};
+
+std::vector<Sink> stream_sinks(const MeshProgram& p, int from, std::uint8_t c) {
+  const auto route = [&](int t) -> const Route* {
+    for (const Route& r : p.tiles[static_cast<std::size_t>(t)].routes) {
+      if (r.color == c && r.mode == RouteMode::fixed) return &r;
+    }
+    return nullptr;
+  };
+  std::vector<Sink> out;
+  std::vector<std::pair<int, int>> todo = {{from, 0}};
+  while (!todo.empty()) {
+    const auto [t, hops] = todo.back();
+    todo.pop_back();
+    const Route* r = route(t);
+    if (r == nullptr) continue;
+    const int x = t % p.width;
+    const int y = t / p.width;
+    if (hops > 0 && (r->tx & bit(Dir::p)) != 0) out.push_back({t, hops});
+    const std::array<std::tuple<Dir, int, int>, 4> step = {
+        std::tuple{Dir::w, -1, 0}, {Dir::e, 1, 0}, {Dir::n, 0, -1}, {Dir::s, 0, 1}};
+    for (const auto& [d, dx, dy] : step) {
+      if ((r->tx & bit(d)) == 0) continue;
+      const int nx = x + dx;
+      const int ny = y + dy;
+      if (nx < 0 || ny < 0 || nx >= p.width || ny >= p.height) continue;  // the host
+      todo.push_back({ny * p.width + nx, hops + 1});
+    }
+  }
+  return out;
+}
+
+/// Per tile and phase mark: the cycle the mark's instruction retires, counted from the token's
+/// first input wavelet; and the cycles the tile spent on its own work in each phase.
+struct Timeline {
+  std::vector<std::vector<std::int64_t>> mark;  // [tile][mark]
+  std::vector<std::vector<std::int64_t>> own;   // [tile][phase]
+  std::int64_t exit = 0;
+  std::vector<std::int64_t> end;  // per tile: the cycle its last timed instruction retired
+};
+
+/// The lower-bound mode of ScheduleModel: phase `phase` alone, entered last by tile `last`.
+struct Window {
+  std::size_t phase;
+  std::size_t last;
+};
+
+constexpr std::int64_t kFar = std::int64_t{1} << 40;  // "long before": never on a critical path
+
+class ScheduleModel {
+ public:
+  ScheduleModel(const MeshProgram& p, std::vector<std::vector<Item>> items,
+                std::vector<std::int64_t> start, int hop)
+      : p_(p), items_(std::move(items)), start_(std::move(start)), hop_(hop) {
+    const std::size_t tiles = items_.size();
+    source_.assign(tiles * kColors, {-1, 0});
+    for (std::size_t t = 0; t < tiles; ++t) {
+      for (const Route& r : p.tiles[t].routes) {
+        if (r.mode != RouteMode::fixed || (r.rx & bit(Dir::p)) == 0) continue;
+        for (const Sink& s : stream_sinks(p, static_cast<int>(t), r.color)) {
+          source_[static_cast<std::size_t>(s.tile) * kColors + r.color] = {static_cast<int>(t),
+                                                                            s.hops};
+          sinks_[t * kColors + r.color].push_back(s);
+        }
+      }
+    }
+  }
+
+  /// The lower bound of `w.phase` if `w.last` is the tile that enters it last: the latest
+  /// retire of the phase's last instruction over the tiles it can reach.
+  std::int64_t window(const Window& w) {
+    const Timeline tl = pass(&w);
+    std::int64_t e = w.phase == 0 ? 0 : -kFar;
+    const bool last_phase = w.phase + 1 >= marks();
+    for (std::size_t t = 0; t < tl.end.size(); ++t) {
+      if (last_phase && t != 0) continue;  // the token ends when (0, 0)'s output has left
+      e = std::max(e, tl.end[t]);
+    }
+    return std::max<std::int64_t>(e, 0);
+  }
+  [[nodiscard]] std::size_t marks() const {
+    std::size_t n = 0;
+    for (const Item& it : items_[0]) n += it.marks.size();
+    return n;
+  }
+
+  Timeline run() {
+    const std::size_t tiles = items_.size();
+    taken_.assign(tiles * kColors, {});
+    for (int iter = 0; iter < 20; ++iter) {
+      std::vector<std::vector<std::int64_t>> before = taken_;
+      Timeline tl = pass();
+      if (taken_ == before) return tl;
+    }
+    return pass();
+  }
+
+ private:
+  static constexpr std::size_t kColors = 32;
+
+  [[nodiscard]] std::int64_t latency(int hops) const {
+    return pe_time::kHopBase + static_cast<std::int64_t>(hop_) * hops;
+  }
+  [[nodiscard]] static std::int64_t slack(int hops) {
+    return pe_time::kSlackBase + pe_time::kSlackHop * hops;
+  }
+
+  /// One pass over every tile's instructions in dependency order; the senders' credits come
+  /// from the receivers' element times of the previous pass (none in the first).
+  Timeline pass(const Window* win = nullptr) {
+    const std::size_t tiles = items_.size();
+    std::vector<std::vector<std::int64_t>> sent(tiles * kColors);
+    std::vector<std::vector<std::int64_t>> taken(tiles * kColors);
+    std::vector<std::size_t> cursor(tiles, 0);
+    std::vector<std::int64_t> now = start_;
+    // Lower-bound window: instructions before the phase cost nothing and their words are
+    // there at once; the tile that enters last starts at 0, every other tile long before.
+    std::vector<std::size_t> lo(tiles, 0);
+    std::vector<std::size_t> hi(tiles, 0);
+    if (win != nullptr) {
+      for (std::size_t t = 0; t < tiles; ++t) {
+        lo[t] = win->phase == 0 ? 0 : carrier(t, win->phase) + 1;
+        hi[t] = carrier(t, win->phase + 1);
+        if (win->phase > 0) now[t] = t == win->last ? 0 : -kFar;
+      }
+    }
+    done_.assign(tiles, false);
+    Timeline tl;
+    tl.mark.assign(tiles, {});
+    tl.own.assign(tiles, {});
+    bool progress = true;
+    std::size_t done = 0;
+    while (done < tiles) {
+      if (!progress) throw std::logic_error("schedule model: the tiles wait on each other");
+      progress = false;
+      done = 0;
+      for (std::size_t t = 0; t < tiles; ++t) {
+        auto& items = items_[t];
+        const std::size_t end = win != nullptr ? std::min(hi[t] + 1, items.size()) : items.size();
+        while (cursor[t] < end) {
+          const Item& it = items[cursor[t]];
+          std::int64_t own = 0;
+          if (win != nullptr && cursor[t] < lo[t]) {
+            if (it.vector) skip(t, it, sent, taken);
+          } else if (!it.vector) {
+            now[t] += it.cost;
+            own = it.cost;
+          } else if (!vector(t, it, now[t], own, sent, taken, win != nullptr)) {
+            break;
+          }
+          // Its cycles belong to the phase it ran in; its marks are reached as it retires.
+          if (!tl.mark[t].empty()) tl.own[t][tl.mark[t].size() - 1] += own;
+          for (std::size_t m = 0; m < it.marks.size(); ++m) {
+            tl.mark[t].push_back(now[t]);
+            tl.own[t].push_back(0);
+          }
+          ++cursor[t];
+          progress = true;
+        }
+        if (cursor[t] == end) {
+          ++done;
+          done_[t] = true;
+        }
+      }
+    }
+    if (win == nullptr) taken_ = std::move(taken);
+    tl.exit = now[0];
+    tl.end = now;
+    return tl;
+  }
+
+  /// The index of the instruction of tile t that reaches phase mark m as it retires (the
+  /// last instruction for the mark past the last).
+  [[nodiscard]] std::size_t carrier(std::size_t t, std::size_t m) const {
+    const auto& items = items_[t];
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      for (const int k : items[i].marks) {
+        if (static_cast<std::size_t>(k) == m) return i;
+      }
+    }
+    return items.size() - 1;
+  }
+
+  /// An instruction before the lower-bound window: its words are sent and taken at once.
+  void skip(std::size_t t, const Item& it, std::vector<std::vector<std::int64_t>>& sent,
+            std::vector<std::vector<std::int64_t>>& taken) const {
+    for (const Operand* o : {&it.a, &it.b}) {
+      if (o->kind != Operand::Kind::fin) continue;
+      auto& tk = taken[t * kColors + o->dsd.color];
+      tk.insert(tk.end(), it.n, -kFar);
+    }
+    if (it.dst.kind == Operand::Kind::fout) {
+      auto& out = sent[t * kColors + it.dst.dsd.color];
+      out.insert(out.end(), it.n, -kFar);
+    }
+  }
+
+  /// Times one vector instruction of tile t retiring after `now`; false when a sender it
+  /// reads from has not been timed yet.
+  bool vector(std::size_t t, const Item& it, std::int64_t& now, std::int64_t& own,
+              std::vector<std::vector<std::int64_t>>& sent,
+              std::vector<std::vector<std::int64_t>>& taken, bool minimal = false) {
+    if (minimal) return vector_min(t, it, now, own, sent, taken);
+    const Operand* fin = nullptr;
+    for (const Operand* o : {&it.a, &it.b}) {
+      if (o->kind == Operand::Kind::fin) fin = o;
+    }
+    const std::vector<std::int64_t>* in = nullptr;
+    std::int64_t in_lat = 0;
+    std::size_t in0 = 0;
+    if (fin != nullptr) {
+      const auto [src, hops] = source_[t * kColors + fin->dsd.color];
+      if (src < 0) throw std::logic_error("schedule model: a stream without a sender");
+      in = &sent[static_cast<std::size_t>(src) * kColors + fin->dsd.color];
+      in0 = taken[t * kColors + fin->dsd.color].size();
+      if (in->size() < in0 + it.n) return false;
+      in_lat = latency(hops);
+    }
+    std::vector<std::int64_t>* out = nullptr;
+    const std::vector<Sink>* sinks = nullptr;
+    std::size_t out0 = 0;
+    if (it.dst.kind == Operand::Kind::fout) {
+      out = &sent[t * kColors + it.dst.dsd.color];
+      out0 = out->size();
+      const auto s = sinks_.find(t * kColors + it.dst.dsd.color);
+      if (s != sinks_.end()) sinks = &s->second;
+    }
+    std::vector<const Operand*> reads;
+    for (const Operand* o : {&it.a, &it.b}) {
+      if (o->mem()) reads.push_back(o);
+    }
+    if (it.vop == isa::Vop::fmac && it.dst.mem()) reads.push_back(&it.dst);
+    std::int64_t t_issue = now + 1 + pe_time::kIssue;
+    std::int64_t work = 1 + pe_time::kIssue;
+    std::int64_t last = t_issue;
+    for (std::uint32_t i = 0; i < it.n; ++i) {
+      std::int64_t ready = t_issue;
+      if (in != nullptr) ready = std::max(ready, (*in)[in0 + i] + in_lat);
+      if (sinks != nullptr) {
+        for (const Sink& s : *sinks) {
+          const auto& prev = taken_[static_cast<std::size_t>(s.tile) * kColors + it.dst.dsd.color];
+          if (out0 + i < prev.size()) ready = std::max(ready, prev[out0 + i] - slack(s.hops));
+        }
+      }
+      std::int64_t cost = (static_cast<std::int64_t>(reads.size()) + 1) / 2;
+      if (reads.size() == 2 &&
+          reads[0]->address(i) % pe_time::kBanks == reads[1]->address(i) % pe_time::kBanks) {
+        cost = 2;
+      }
+      cost = std::max<std::int64_t>(cost, 1);
+      if (in != nullptr) taken[t * kColors + fin->dsd.color].push_back(ready);
+      if (out != nullptr) out->push_back(ready);
+      last = ready + cost - 1;
+      t_issue = ready + cost;
+      work += cost;
+    }
+    if (it.vop == isa::Vop::fdotv) {
+      // Row-end writes collide with the reads now and then: 2 cycles per 8 rows (measured).
+      const std::int64_t extra = 2 * ((static_cast<std::int64_t>(it.rows) + 6) / 8);
+      last += extra;
+      work += extra;
+    }
+    const std::int64_t drain =
+        it.dst.kind == Operand::Kind::reg ? pe_time::kDrainReg : pe_time::kDrainMem;
+    now = last + drain;
+    own = work + drain - 1;
+    return true;
+  }
+
+  /// The least the RTL can spend on a vector instruction: the launch cycle, one element per
+  /// cycle, at least one cycle from the last issue to the retire; a fabric element no earlier
+  /// than its sender's issue plus the zero-load latency (1 + hop per hop).
+  bool vector_min(std::size_t t, const Item& it, std::int64_t& now, std::int64_t& own,
+                  std::vector<std::vector<std::int64_t>>& sent,
+                  std::vector<std::vector<std::int64_t>>& taken) const {
+    const Operand* fin = nullptr;
+    for (const Operand* o : {&it.a, &it.b}) {
+      if (o->kind == Operand::Kind::fin) fin = o;
+    }
+    std::int64_t issue = now + 1;  // the launch
+    if (fin != nullptr) {
+      const auto [src, hops] = source_[t * kColors + fin->dsd.color];
+      if (src < 0) throw std::logic_error("schedule model: a stream without a sender");
+      const auto& in = sent[static_cast<std::size_t>(src) * kColors + fin->dsd.color];
+      auto& tk = taken[t * kColors + fin->dsd.color];
+      const std::size_t in0 = tk.size();
+      if (in.size() < in0 + it.n && !done_[static_cast<std::size_t>(src)]) return false;
+      const std::int64_t lat = 1 + static_cast<std::int64_t>(hop_) * hops;
+      for (std::uint32_t i = 0; i < it.n; ++i) {
+        issue = std::max(issue + 1, in0 + i < in.size() ? in[in0 + i] + lat : -kFar);
+        tk.push_back(issue);
+      }
+    } else {
+      issue += it.n;
+    }
+    if (it.dst.kind == Operand::Kind::fout) {
+      auto& out = sent[t * kColors + it.dst.dsd.color];
+      // Element i left no earlier than the i-th issue counted back from the last.
+      for (std::uint32_t i = 0; i < it.n; ++i) out.push_back(issue - (it.n - 1 - i));
+    }
+    now = issue + 1;
+    own = it.n + 2;
+    return true;
+  }
+
+  const MeshProgram& p_;
+  std::vector<std::vector<Item>> items_;
+  std::vector<std::int64_t> start_;
+  int hop_;
+  std::vector<std::pair<int, int>> source_;  // [tile * kColors + color]: sender tile, hops
+  std::map<std::size_t, std::vector<Sink>> sinks_;
+  std::vector<std::vector<std::int64_t>> taken_;  // previous pass: receivers' element times
+  std::vector<bool> done_;                         // tiles past their window
+};
+
+}  // namespace
+
+
+std::vector<MeshDecoder::Phase> MeshDecoder::phases() const {
+  std::vector<Phase> out;
+  for (int l = 0; l < w_.config.n_layers; ++l) {
+    for (const char* n : {"rms_att", "qkv", "rope", "attention", "wo", "rms_ffn", "ffn"}) {
+      out.push_back({n, l, {}});
+    }
+  }
+  out.push_back({"rms_final", -1, {}});
+  out.push_back({"classifier", -1, {}});
+  return out;
+}
+
+namespace {
+
+std::vector<std::vector<Item>> trace_all(const MeshProgram& program, const HostStep& step) {
+  std::vector<std::vector<Item>> items;
+  items.reserve(program.tiles.size());
+  for (const TileProgram& t : program.tiles) items.push_back(trace_tile(program, t, step));
+  return items;
+}
+
+/// Per tile: the index of its ACTIVATE in the host step's input (it cannot start earlier: the
+/// port takes one wavelet per cycle).
+std::vector<std::int64_t> activations(const HostStep& s, std::size_t tiles, int width) {
+  std::vector<std::int64_t> at(tiles, 0);
+  for (std::size_t i = 0; i < s.input.size(); ++i) {
+    const Wavelet& w = s.input[i];
+    if (!w.ctrl || w.data != activate_wavelet(w.dst_x, w.dst_y, color::host, 0).data) continue;
+    at[static_cast<std::size_t>(w.dst_y) * static_cast<std::size_t>(width) + w.dst_x] =
+        static_cast<std::int64_t>(i);
+  }
+  return at;
 }
 
 }  // namespace
 
-std::vector<MeshDecoder::Phase> MeshDecoder::estimate(int pos, int hop_latency) const {
-  const model::Config& c = w_.config;
-  const auto gemvs = decode_gemvs(w_, shape_.width, shape_.height);
-  const std::int64_t positions = pos + 1;
-  const std::int64_t hs = c.head_size();
-  std::vector<Phase> out;
-  std::size_t gi = 0;
-  const auto gemv = [&](PhaseEstimate& e) {
-    const PhaseEstimate g = gemv_cycles(gemvs[gi++], shape_.width, shape_.height, hop_latency);
-    e.compute += g.compute;
-    e.network += g.network;
-  };
-  const PhaseEstimate norm{3 * c.dim + kScalarRsqrt, 0};
-  for (int l = 0; l < c.n_layers; ++l) {
-    out.push_back({"rms_att", l, norm});
-    // Q, K, V: one broadcast, rows kept at column 0 (no gathers); then every column-0 PE runs
-    // RoPE and attention for its own heads in parallel and the outputs are gathered.
-    PhaseEstimate qkv;
-    const Gemv& gq = gemvs[gi];
-    gemv(qkv);
-    gemv(qkv);
-    gemv(qkv);
-    const auto kvb = kv_head_bounds(c, shape_.height);
-    std::int64_t most_kv = 0;
-    for (int r = 0; r < shape_.height; ++r) most_kv = std::max(most_kv, kvb[r + 1] - kvb[r]);
-    for (const Gemv* g : {&gemvs[gi - 3], &gemvs[gi - 2], &gemvs[gi - 1]}) {
-      qkv.network -= (g->m.rows - g->rb[1]) + (shape_.height - 1) * hop_latency;
-    }
-    if (shape_.width * shape_.height > 1) {  // K and V reuse Q's broadcast
-      qkv.network -= 2 * (c.dim + (shape_.width + shape_.height - 2) * hop_latency);
-    }
-    out.push_back({"qkv", l, qkv});
-    out.push_back({"rope", l, {kRopePasses * most_kv * (c.kv_mul() + 1) * hs / 2, 0}});
-    const std::int64_t per_head =
-        2 * hs * positions + positions + kSoftmaxPasses * positions + kScalarRecip;
-    out.push_back({"attention",
-                   l,
-                   {most_kv * c.kv_mul() * per_head,
-                    (gq.m.rows - gq.rb[1]) + (shape_.height - 1) * hop_latency}});
-    PhaseEstimate wo;
-    gemv(wo);
-    wo.compute += c.dim;  // residual
-    out.push_back({"wo", l, wo});
-    out.push_back({"rms_ffn", l, norm});
-    // W1 keeps its rows at column 0, W3 reuses W1's broadcast, then column 0 runs SwiGLU on
-    // its rows in parallel and gathers h (counted once, as W3's gather).
-    PhaseEstimate ffn;
-    const Gemv& w1 = gemvs[gi];
-    PhaseEstimate g1 = gemv_cycles(w1, shape_.width, shape_.height, hop_latency);
-    g1.network -= (w1.m.rows - w1.rb[1]) + (shape_.height - 1) * hop_latency;
-    ++gi;
-    PhaseEstimate g3 = gemv_cycles(gemvs[gi++], shape_.width, shape_.height, hop_latency);
-    if (shape_.width * shape_.height > 1) {
-      g3.network -= w1.m.cols + (shape_.width + shape_.height - 2) * hop_latency;
-    }
-    std::int64_t max_rows = 0;
-    for (int r = 0; r < shape_.height; ++r) max_rows = std::max(max_rows, w1.rb[r + 1] - w1.rb[r]);
-    ffn.compute = g1.compute + g3.compute + (kSiluPasses + 1) * max_rows;
-    ffn.network = g1.network + g3.network;
-    gemv(ffn);
-    ffn.compute += c.dim;  // residual
-    out.push_back({"ffn", l, ffn});
+MarkSchedule schedule_marks(const MeshProgram& program, const HostStep& step, int hop_latency) {
+  std::vector<std::int64_t> start = activations(step, program.tiles.size(), program.width);
+  // A tile's task starts 3 cycles after its ACTIVATE entered the host port, 2 more per hop
+  // (measured): the wavelet crosses the port, the routers and the ramp, then the task starts
+  // and fetches its first instruction.
+  for (std::size_t t = 0; t < start.size(); ++t) {
+    const auto x = static_cast<std::int64_t>(t % static_cast<std::size_t>(program.width));
+    const auto y = static_cast<std::int64_t>(t / static_cast<std::size_t>(program.width));
+    start[t] += pe_time::kActivate + hop_latency * (x + y);
   }
-  out.push_back({"rms_final", -1, norm});
-  PhaseEstimate cls;
-  gemv(cls);
-  cls.network += c.vocab_size + hop_latency;  // logits out through the host port
-  out.push_back({"classifier", -1, cls});
+  ScheduleModel model(program, trace_all(program, step), std::move(start), hop_latency);
+  const Timeline tl = model.run();
+  return {tl.mark, tl.own, tl.exit};
+}
+
+std::vector<MeshDecoder::Phase> MeshDecoder::bound(int pos, int hop_latency) const {
+  const HostStep s = step(0, pos);
+  std::vector<Phase> out = phases();
+  // Which tiles can enter a phase last (docs/mapping.md, "Lower bound"): (0, 0) for every
+  // phase it enters after a gather or its own element-wise work; for rope and attention, which
+  // each column-0 PE enters on its own, any column-0 PE with heads.
+  const auto kvb = kv_head_bounds(w_.config, shape_.height);
+  std::vector<std::size_t> column0;
+  for (int r = 0; r < shape_.height; ++r) {
+    if (kvb[static_cast<std::size_t>(r) + 1] > kvb[static_cast<std::size_t>(r)]) {
+      column0.push_back(static_cast<std::size_t>(r) * static_cast<std::size_t>(shape_.width));
+    }
+  }
+  ScheduleModel model(program_, trace_all(program_, s),
+                      activations(s, program_.tiles.size(), shape_.width), hop_latency);
+  for (std::size_t p = 0; p < out.size(); ++p) {
+    const bool own = out[p].name == "rope" || out[p].name == "attention";
+    std::int64_t b = -1;
+    for (const std::size_t t : own ? column0 : std::vector<std::size_t>{0}) {
+      const std::int64_t e = model.window({p, t});
+      b = b < 0 ? e : std::min(b, e);
+    }
+    out[p].cycles = {std::max<std::int64_t>(b, 1), 0};
+  }
+  return out;
+}
+
+std::vector<MeshDecoder::Phase> MeshDecoder::predict(int pos, int hop_latency) const {
+  const MarkSchedule m = schedule_marks(program_, step(0, pos), hop_latency);
+  std::vector<Phase> out = phases();
+  std::int64_t begin = 0;
+  for (std::size_t p = 0; p < out.size(); ++p) {
+    // As the testbench measures it: a phase ends when the last tile reaches the next mark.
+    std::int64_t end = m.exit;
+    std::size_t critical = 0;
+    if (p + 1 < out.size()) {
+      end = 0;
+      for (std::size_t t = 0; t < m.marks.size(); ++t) {
+        if (m.marks[t][p + 1] >= end) {
+          end = m.marks[t][p + 1];
+          critical = t;
+        }
+      }
+    }
+    const std::int64_t total = std::max<std::int64_t>(end - begin, 1);
+    const std::int64_t own = std::min(total, m.own[critical][p]);
+    out[p].cycles = {own, total - own};
+    begin = std::max(begin, end);
+  }
   return out;
 }
 
 }  // namespace wm::sw::mapper
+

@@ -41,6 +41,20 @@ class MeshOrderPolicy final : public model::OrderPolicy {
   mutable std::map<std::int64_t, model::SumOrder> gemv_;  // one per length, built on first use
 };
 
+/// The schedule model (docs/mapping.md, "Cycle estimate") on any program whose tiles carry
+/// phase marks: `marks[t][m]` is the cycle tile t retires the instruction of its mark m, counted
+/// from the cycle the host step's first wavelet enters the port; `own[t][m]` the cycles tile t
+/// spent on its own instructions between marks m and m+1 (the rest it waited); `exit` the cycle
+/// the last instruction of tile (0, 0) retires. The programs are run on the reference PE for
+/// their instruction stream, so they must be straight-line apart from calls.
+struct MarkSchedule {
+  std::vector<std::vector<std::int64_t>> marks;
+  std::vector<std::vector<std::int64_t>> own;
+  std::int64_t exit = 0;
+};
+[[nodiscard]] MarkSchedule schedule_marks(const MeshProgram& program, const HostStep& step,
+                                          int hop_latency = 2);
+
 class MeshDecoder {
  public:
   /// Maps `w` (borrowed: must outlive this) onto `shape`; throws DoesNotFit
@@ -64,7 +78,13 @@ class MeshDecoder {
     int layer;  ///< -1 for the final norm and the classifier
     PhaseEstimate cycles;
   };
-  [[nodiscard]] std::vector<Phase> estimate(int pos, int hop_latency = 2) const;
+  [[nodiscard]] std::vector<Phase> estimate(int pos, int hop_latency = 2) const {
+    return predict(pos, hop_latency);
+  }
+  [[nodiscard]] std::vector<Phase> bound(int pos, int hop_latency = 2) const;
+  [[nodiscard]] std::vector<Phase> predict(int pos, int hop_latency = 2) const;
+  /// The phase list, names and layers only.
+  [[nodiscard]] std::vector<Phase> phases() const;
 
  private:
   const model::Weights& w_;
