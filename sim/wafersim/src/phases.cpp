@@ -56,19 +56,7 @@ std::vector<PhaseTiming> PhaseClock::split(std::span<const std::span<const MarkH
     const auto& h = hits[ph.critical];
     ph.tile_begin = h[p].cycle;
     ph.tile_end = last ? exit : h[p + 1].cycle;
-    if (!last) {
-      const TileActivity& a = h[p].at;
-      const TileActivity& b = h[p + 1].at;
-      ph.work.busy = b.busy - a.busy;
-      ph.work.running = b.running - a.running;
-      ph.work.task_starts = b.task_starts - a.task_starts;
-      ph.work.retired = b.retired - a.retired;
-      ph.work.elems = b.elems - a.elems;
-      ph.work.macs = b.macs - a.macs;
-      ph.work.ramp_rx = b.ramp_rx - a.ramp_rx;
-      ph.work.ramp_tx = b.ramp_tx - a.ramp_tx;
-      for (std::size_t d = 0; d < kNumDirs; ++d) ph.work.link[d] = b.link[d] - a.link[d];
-    }
+    if (!last) ph.work = h[p + 1].at - h[p].at;
     begin = ph.end;
   }
   return out;

@@ -92,6 +92,21 @@ struct TileActivity {
   std::uint64_t busy = 0, running = 0, task_starts = 0, retired = 0, elems = 0, macs = 0;
   std::uint64_t ramp_rx = 0, ramp_tx = 0;
   std::array<std::uint64_t, kNumDirs> link{};  ///< wavelets sent on port d
+
+  /// The activity between two snapshots of the same tile (later - earlier).
+  friend TileActivity operator-(const TileActivity& a, const TileActivity& b) {
+    TileActivity d;
+    d.busy = a.busy - b.busy;
+    d.running = a.running - b.running;
+    d.task_starts = a.task_starts - b.task_starts;
+    d.retired = a.retired - b.retired;
+    d.elems = a.elems - b.elems;
+    d.macs = a.macs - b.macs;
+    d.ramp_rx = a.ramp_rx - b.ramp_rx;
+    d.ramp_tx = a.ramp_tx - b.ramp_tx;
+    for (std::size_t i = 0; i < d.link.size(); ++i) d.link[i] = a.link[i] - b.link[i];
+    return d;
+  }
 };
 
 /// One task's run on one PE: running from cycle `begin` up to, not including, `end`.
