@@ -35,9 +35,8 @@ lint: deps ## verilator --lint-only -Wall on every module, zero warnings
 synth: deps ## Yosys synth of every RTL module, cell counts, fails on any warning
 	@scripts/synth
 
-waves: build ## FST of a short default run and the GTKWave command to open it
-	@if [ -x scripts/waves/make_waves ]; then scripts/waves/make_waves; \
-	 else echo "waves: arrives with issue #6; nothing to do yet"; fi
+waves: build ## FSTs of a short default decode and a PE test, and the GTKWave commands
+	@scripts/waves/make_waves
 
 REGRESS_SEEDS ?= 2
 regress: deps ## nightly: every test over REGRESS_SEEDS seeds, coverage, sanitizers, fuzzing, perf history (build/regress)
