@@ -195,6 +195,14 @@ class PeBench {
   }
 
   [[nodiscard]] const std::vector<Wavelet>& sent() const { return sent_; }
+  /// Wavelets queued for the ramp and not yet taken, color by color in arrival order (to give
+  /// a reference model the same input).
+  [[nodiscard]] std::vector<Wavelet> queued() const {
+    std::vector<Wavelet> all;
+    for (const auto& q : rx_) all.insert(all.end(), q.begin(), q.end());
+    return all;
+  }
+  [[nodiscard]] const Dut& dut() const { return dut_; }
   [[nodiscard]] unsigned err_code() const { return dut_.err_code_o; }
   [[nodiscard]] unsigned err_pc() const { return dut_.err_pc_o; }
   [[nodiscard]] bool halted() const { return dut_.halted_o; }

@@ -1,8 +1,10 @@
 // Copyright wafermesh contributors. SPDX-License-Identifier: Apache-2.0
 // Directed tests of the PE (docs/isa.md) on wm_nonsynth_pe_tb_top: each program is assembled
 // with sw/asm, run to `halt`, and its results in SRAM compared value for value with C++
-// (wm::sw::fp for every float). Random operands, random SRAM grant refusals and random ramp
-// backpressure make every check depend on the RTL computing, stalling and ordering right.
+// (wm::sw::fp for every float); those run through run_program are also run in lock-step with
+// the reference model (pe_lockstep.hpp). Random operands, random SRAM grant refusals and
+// random ramp backpressure make every check depend on the RTL computing, stalling and
+// ordering right.
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -41,7 +43,7 @@ namespace {
 
 constexpr std::uint32_t kData = 0x1000;    // operands
 constexpr std::uint32_t kOut = 0x2000;     // results
-constexpr std::uint64_t kMaxCycles = 200000;
+constexpr std::uint64_t kMaxCycles = 500000;
 
 std::string li(unsigned r, std::uint32_t v) { return fmt::format("  li r{}, {:#x}\n", r, v); }
 
@@ -64,11 +66,93 @@ std::vector<std::uint32_t> random_floats(std::mt19937_64& rng, std::size_t n) {
   return v;
 }
 
-Task<Activity> run_program(PeBench& pe, const std::string& text, Stalls stalls,
-                           std::mt19937_64& rng, unsigned expect_err = 0) {
-  co_await pe.load_program(text);
+namespace ref = wm::sw::ref;
+using Words = std::map<std::uint32_t, std::uint32_t>;
+
+/// One word of the model's SRAM changed once `after` task ends have compared equal (0: before
+/// the run): a divergence injected on purpose, to test the lock-step itself.
+struct Patch {
+  unsigned after;
+  std::uint32_t addr, word;
+};
+
+class PatchingLockStep final : public wm::tb::pe::TaskObserver {
+ public:
+  PatchingLockStep(LockStep& lockstep, ref::Pe& model, std::optional<Patch> patch)
+      : lockstep_(lockstep), model_(model), patch_(patch) {}
+  void retired(std::uint16_t pc) override { lockstep_.retired(pc); }
+  void task_ended(unsigned task, std::uint64_t cycle) override {
+    lockstep_.task_ended(task, cycle);
+    if (patch_ && lockstep_.task_ends() == patch_->after) {
+      model_.write_mem(patch_->addr, patch_->word);
+    }
+  }
+
+ private:
+  LockStep& lockstep_;
+  ref::Pe& model_;
+  std::optional<Patch> patch_;
+};
+
+/// What a lock-step run leaves: the model (for further checks), the RTL's activity, the task
+/// ends compared and the first divergence, if any.
+struct LockStepRun {
+  std::unique_ptr<ref::Pe> model;
+  Activity act;
+  unsigned task_ends = 0;
+  std::optional<wm::tb::pe::LockStepError> diverged;
+};
+
+/// Activates task 0, loads `image` and runs the RTL (with the wavelets the test queued) in
+/// lock-step with a reference model given the same SRAM, image and input (pe_lockstep.hpp):
+/// until it halts, or with `until_idle` until it is idle.
+Task<LockStepRun> run_lockstep(PeBench& pe, const Words& image, const std::string& context,
+                               Stalls stalls, std::mt19937_64& rng, bool until_idle,
+                               std::optional<Patch> patch = {}) {
   pe.activate(0);
-  const auto act = co_await pe.run(kMaxCycles, stalls, &rng);
+  LockStepRun r;
+  r.model = wm::tb::pe::model_like(pe, image);  // before the load: the load is checked too
+  if (patch && patch->after == 0) r.model->write_mem(patch->addr, patch->word);
+  co_await pe.load(image);
+  LockStep lockstep(pe.dut(), *r.model, context);
+  PatchingLockStep observer(lockstep, *r.model, patch);
+  try {
+    r.act = co_await pe.run(kMaxCycles, stalls, &rng, until_idle, &observer);
+    lockstep.finish(r.act.cycles);
+  } catch (const wm::tb::pe::LockStepError& e) {
+    r.diverged = e;
+  }
+  r.task_ends = lockstep.task_ends();
+  if (!r.diverged) {
+    check(r.task_ends == r.act.task_starts.size() && r.task_ends > 0,
+          "{}: {} task ends compared for {} task starts", context, r.task_ends,
+          r.act.task_starts.size());
+  }
+  co_return r;
+}
+
+/// How run_program checks the run besides the test's own checks.
+enum class Model : std::uint8_t {
+  lockstep,  ///< after every task the whole state equals the reference model's
+  none,      ///< the program observes engine timing (estat while busy), which the model has not
+};
+
+/// Runs `text` from task 0 to `halt`, expecting error `expect_err`.
+Task<Activity> run_program(PeBench& pe, const std::string& text, Stalls stalls,
+                           std::mt19937_64& rng, unsigned expect_err = 0,
+                           Model model = Model::lockstep) {
+  const auto prog = wm::sw::assembler::assemble(text, "test");
+  Activity act;
+  if (model == Model::lockstep) {
+    auto r = co_await run_lockstep(pe, prog.image.words, "directed program", stalls, rng,
+                                   /*until_idle=*/false);
+    check(!r.diverged, "{}", r.diverged ? r.diverged->what() : "");
+    act = std::move(r.act);
+  } else {
+    co_await pe.load(prog.image.words);
+    pe.activate(0);
+    act = co_await pe.run(kMaxCycles, stalls, &rng);
+  }
   check(pe.halted(), "the program did not halt within {} cycles", kMaxCycles);
   check(pe.err_code() == expect_err, "error code {} (pc {:#x}), expected {}", pe.err_code(),
         pe.err_pc(), expect_err);
@@ -537,7 +621,7 @@ WM_TEST(async_engines_overlap_and_notify) {
     sw r8, {o1}(r0)
     halt
   )", fmt::arg("o0", kOut), fmt::arg("o1", kOut + 1));
-  const auto act = co_await run_program(pe, prog, {0.1, 0.0}, rng);
+  const auto act = co_await run_program(pe, prog, {0.1, 0.0}, rng, 0, Model::none);
   const auto st = co_await pe.read(kOut, 2);
   check((st[0] & 0x44u) == 0x40u, "after ewait 2: estat {:#x} (E2 done, not busy)", st[0]);
   check((st[1] & 0x22u) == 0x20u, "in the notified task: estat {:#x} (E1 done)", st[1]);
@@ -586,10 +670,16 @@ WM_TEST(errors_stop_the_pe_with_code_and_pc) {
     co_await pe.reset();
     const auto prog = wm::sw::assembler::assemble(c.program, c.name);
     const std::uint32_t want_pc = c.pc == kLabel ? prog.symbols.at("bad") : c.pc;
-    co_await pe.load(prog.image.words);
-    pe.activate(0);
-    if (c.bad_ctrl) pe.inject({true, 0, 0, 3, 0x70000000});
-    co_await pe.run(2000, {}, &rng);
+    if (c.bad_ctrl) {
+      // When the bad wavelet lands relative to the task is timing: no model for this one.
+      co_await pe.load(prog.image.words);
+      pe.activate(0);
+      pe.inject({true, 0, 0, 3, 0x70000000});
+      co_await pe.run(2000, {}, &rng);
+    } else {
+      const auto r = co_await run_lockstep(pe, prog.image.words, c.name, {}, rng, false);
+      check(!r.diverged, "{}", r.diverged ? r.diverged->what() : "");
+    }
     check(pe.halted(), "{}: not halted", c.name);
     check(pe.err_code() == c.code && pe.err_pc() == want_pc, "{}: error {} at {:#x}, expected {} at {:#x}",
           c.name, pe.err_code(), pe.err_pc(), c.code, want_pc);
@@ -681,68 +771,11 @@ WM_TEST(fmac_rate) {
 
 namespace {
 
-namespace ref = wm::sw::ref;
-using Words = std::map<std::uint32_t, std::uint32_t>;
-
 // The words the random test clears on both sides before a program: the engine results, the
 // notify log and the stored registers.
 Words random_program_area(Words image) {
   for (std::uint32_t a = ref::kRandomDst; a < ref::kRandomRegs + 16; ++a) image.emplace(a, 0);
   return image;
-}
-
-/// A reference model starting from the RTL's SRAM as it is (what earlier programs left), then
-/// `image` written over it: the whole SRAM is then comparable word for word.
-std::unique_ptr<ref::Pe> model_over_rtl_sram(const Vwm_nonsynth_pe_tb_top& dut,
-                                              const Words& image) {
-  auto model = std::make_unique<ref::Pe>();
-  std::vector<std::uint32_t> mem;
-  wm::tb::pe::read_sram(dut, mem);
-  for (std::uint32_t a = 0; a < mem.size(); ++a) model->write_mem(a, mem[a]);
-  model->load(image);
-  model->push_input({isa::ctrl_word(isa::CtrlCmd::activate, 0), 0, true});
-  return model;
-}
-
-/// One word of the model's SRAM changed once `after` task ends have compared equal: a
-/// divergence injected in the middle of a run.
-struct Patch {
-  unsigned after;
-  std::uint32_t addr, word;
-};
-
-class PatchingLockStep final : public wm::tb::pe::TaskObserver {
- public:
-  PatchingLockStep(LockStep& lockstep, ref::Pe& model, std::optional<Patch> patch)
-      : lockstep_(lockstep), model_(model), patch_(patch) {}
-  void retired(std::uint16_t pc) override { lockstep_.retired(pc); }
-  void task_ended(unsigned task, std::uint64_t cycle) override {
-    lockstep_.task_ended(task, cycle);
-    if (patch_ && lockstep_.task_ends() == patch_->after) model_.write_mem(patch_->addr, patch_->word);
-  }
-
- private:
-  LockStep& lockstep_;
-  ref::Pe& model_;
-  std::optional<Patch> patch_;
-};
-
-/// Loads `image` into the RTL (after a reset), activates task 0 and runs the RTL to idle in
-/// lock-step with `model` (which holds the same image): a LockStepError names the first task
-/// end where the two differ. Returns the number of task ends compared.
-Task<unsigned> run_lockstep(PeBench& pe, const Vwm_nonsynth_pe_tb_top& dut, ref::Pe& model,
-                            const Words& image, const std::string& context,
-                            std::mt19937_64& rng, std::optional<Patch> patch = {}) {
-  co_await pe.load(image);
-  pe.activate(0);
-  LockStep lockstep(dut, model, context);
-  PatchingLockStep observer(lockstep, model, patch);
-  const auto act = co_await pe.run(500000, {0.15, 0.0}, &rng, /*until_idle=*/true, &observer);
-  lockstep.finish(act.cycles);
-  check(lockstep.task_ends() == act.task_starts.size() && lockstep.task_ends() > 0,
-        "{}: {} task ends compared for {} task starts", context, lockstep.task_ends(),
-        act.task_starts.size());
-  co_return lockstep.task_ends();
 }
 
 }  // namespace
@@ -770,14 +803,10 @@ WM_TEST(random_programs_match_reference_model) {
         wm::sw::assembler::assemble(ref::random_program(prog_seed, options), context);
     const Words image = random_program_area(prog.image.words);
     co_await pe.reset();
-    const auto model = model_over_rtl_sram(dut, image);
-    std::optional<std::string> diverged;
-    try {
-      task_ends += co_await run_lockstep(pe, dut, *model, image, context, rng);
-    } catch (const wm::tb::pe::LockStepError& e) {
-      diverged = e.what();
-    }
-    check(!diverged, "{}", diverged.value_or(""));
+    const auto r = co_await run_lockstep(pe, image, context, {0.15, 0.0}, rng, /*until_idle=*/true);
+    check(!r.diverged, "{}", r.diverged ? r.diverged->what() : "");
+    task_ends += r.task_ends;
+    const auto& model = r.model;
     const auto want_err = static_cast<unsigned>(model->state().code);
     check(pe.err_code() == want_err, "{}: error {} at {:#x}, model {}", context, pe.err_code(),
           pe.err_pc(), want_err);
@@ -812,25 +841,16 @@ Patch one_word_change(const std::string& text, const std::string& changed, unsig
   return {after, differ[0], b.at(differ[0])};
 }
 
-/// Runs the program in lock-step with a model that diverges as `patch` says (or whose SRAM
-/// word `flip` differs from the start); the error the lock-step must raise.
-Task<wm::tb::pe::LockStepError> expect_divergence(PeBench& pe, const Vwm_nonsynth_pe_tb_top& dut,
-                                                  const Words& image, std::optional<Patch> patch,
-                                                  std::optional<std::uint32_t> flip,
+/// Runs the program in lock-step with a model that diverges as `patch` says; the error the
+/// lock-step must raise.
+Task<wm::tb::pe::LockStepError> expect_divergence(PeBench& pe, const Words& image, Patch patch,
                                                   const std::string& context,
                                                   std::mt19937_64& rng) {
   co_await pe.reset();
-  auto model = model_over_rtl_sram(dut, image);
-  if (flip) model->write_mem(*flip, model->read_mem(*flip) ^ 0x10u);
-  std::optional<wm::tb::pe::LockStepError> caught;
-  try {
-    co_await run_lockstep(pe, dut, *model, image, context, rng, patch);
-  } catch (const wm::tb::pe::LockStepError& e) {
-    caught = e;
-  }
-  check(caught.has_value(), "{}: the divergence went unnoticed", context);
-  log().info("reported: {}", caught->what());
-  co_return *caught;
+  const auto r = co_await run_lockstep(pe, image, context, {0.15, 0.0}, rng, true, patch);
+  check(r.diverged.has_value(), "{}: the divergence went unnoticed", context);
+  log().info("reported: {}", r.diverged->what());
+  co_return *r.diverged;
 }
 
 }  // namespace
@@ -875,8 +895,8 @@ WM_TEST(lockstep_reports_the_first_divergent_task) {
 
   std::string changed = text;
   changed.replace(at, li.size(), "li r13, 77\n");
-  auto e = co_await expect_divergence(pe, dut, image, one_word_change(text, changed, want_end - 1),
-                                      {}, context, rng);
+  auto e = co_await expect_divergence(pe, image, one_word_change(text, changed, want_end - 1),
+                                      context, rng);
   check(e.task() == last && e.task_end() == want_end,
         "{}: reported task end #{} (task {}), expected #{} (task {})", context, e.task_end(),
         e.task().value_or(99), want_end, last);
@@ -888,15 +908,18 @@ WM_TEST(lockstep_reports_the_first_divergent_task) {
   changed = text;
   changed.replace(at, li.size(), "lui r13, 0\njal r0, lockstep_over\n");
   changed.insert(changed.find("exit\n", at), "lockstep_over: ");
-  e = co_await expect_divergence(pe, dut, image, one_word_change(text, changed, want_end - 1), {},
-                                 context, rng);
+  e = co_await expect_divergence(pe, image, one_word_change(text, changed, want_end - 1), context,
+                                 rng);
   const std::string want_trace = "instructions retired: 3 (RTL) != 2 (model), the same first 2";
   check(e.task() == last && e.task_end() == want_end && e.difference() == want_trace,
         "{}: reported '{}', expected '{}' at task end #{} (task {})", context, e.what(),
         want_trace, want_end, last);
 
   constexpr std::uint32_t kUntouched = 0x2FF0;  // past everything the program reads or writes
-  e = co_await expect_divergence(pe, dut, image, {}, kUntouched, context, rng);
+  std::vector<std::uint32_t> mem;
+  wm::tb::pe::read_sram(dut, mem);
+  e = co_await expect_divergence(pe, image, Patch{0, kUntouched, mem[kUntouched] ^ 0x10u}, context,
+                                 rng);
   check(e.task() == 0u && e.task_end() == 1 &&
             e.difference().starts_with(fmt::format("mem[0x{:04x}]", kUntouched)),
         "{}: reported '{}', expected mem[0x{:04x}] at task end #1 (task 0)", context, e.what(),
@@ -956,9 +979,8 @@ WM_TEST(special_functions_match_reference_sequences) {
     const auto prog = wm::sw::assembler::assemble(sources);
     co_await pe.reset();
     co_await pe.load(kX, xb);
-    co_await pe.load(prog.image.words);
-    pe.activate(0);
-    co_await pe.run(100000, {0.1, 0.0}, &rng);
+    const auto r = co_await run_lockstep(pe, prog.image.words, fn.name, {0.1, 0.0}, rng, false);
+    check(!r.diverged, "{}", r.diverged ? r.diverged->what() : "");
     check(pe.halted() && pe.err_code() == 0, "{}: halted {} error {} at {:#x}", fn.name,
           pe.halted(), pe.err_code(), pe.err_pc());
     auto want = x;
