@@ -725,8 +725,8 @@ constexpr std::int64_t kIssue = 2;     // launch (execute) to the first element'
 constexpr std::int64_t kDrainMem = 3;  // last issue to retire, result written or sent
 constexpr std::int64_t kDrainReg = 2;  // ... result in a register (frsum, frmax, dot fmac)
 constexpr std::int64_t kHopBase = 4;   // issue at the sender to issue at the receiver: 4 + 2/hop
-constexpr std::int64_t kSlackBase = 4; // a sender may run 4 + 4/hop cycles ahead (queues)
-constexpr std::int64_t kSlackHop = 4;
+constexpr std::int64_t kSlackBase = 6; // a sender may run 6 + 2/hop cycles ahead (queues)
+constexpr std::int64_t kSlackHop = 2;
 constexpr unsigned kBanks = 8;         // SRAM banks, low-order interleaved
 constexpr std::int64_t kActivate = 3;  // ACTIVATE into the port of (0, 0) to the task's start
 }  // namespace pe_time
