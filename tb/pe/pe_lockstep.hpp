@@ -48,8 +48,8 @@ class LockStepError : public std::runtime_error {
 /// A model starting from the RTL's SRAM as it is now (whatever earlier runs left), with
 /// `image` written over it and the wavelets `pe` has queued for the ramp: give the RTL the
 /// same image and the whole SRAM is comparable word for word.
-inline std::unique_ptr<sw::ref::Pe> model_like(const PeBench& pe,
-                                               const std::map<std::uint32_t, std::uint32_t>& image) {
+inline std::unique_ptr<sw::ref::Pe> model_like(
+    const PeBench& pe, const std::map<std::uint32_t, std::uint32_t>& image) {
   auto model = std::make_unique<sw::ref::Pe>();
   std::vector<std::uint32_t> mem;
   read_sram(pe.dut(), mem);

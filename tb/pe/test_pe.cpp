@@ -681,8 +681,9 @@ WM_TEST(errors_stop_the_pe_with_code_and_pc) {
       check(!r.diverged, "{}", r.diverged ? r.diverged->what() : "");
     }
     check(pe.halted(), "{}: not halted", c.name);
-    check(pe.err_code() == c.code && pe.err_pc() == want_pc, "{}: error {} at {:#x}, expected {} at {:#x}",
-          c.name, pe.err_code(), pe.err_pc(), c.code, want_pc);
+    check(pe.err_code() == c.code && pe.err_pc() == want_pc,
+          "{}: error {} at {:#x}, expected {} at {:#x}", c.name, pe.err_code(), pe.err_pc(), c.code,
+          want_pc);
   }
 }
 
@@ -791,7 +792,8 @@ WM_TEST(random_programs_match_reference_model) {
   PeBench pe(dut);
   auto& rng = random();
   const char* env = std::getenv("WM_PE_RANDOM_PROGRAMS");
-  const unsigned programs = env != nullptr ? static_cast<unsigned>(std::strtoul(env, nullptr, 10)) : 200;
+  const unsigned programs =
+      env != nullptr ? static_cast<unsigned>(std::strtoul(env, nullptr, 10)) : 200;
   std::uint64_t task_ends = 0;
   for (unsigned p = 0; p < programs; ++p) {
     const std::uint64_t prog_seed = rng();
