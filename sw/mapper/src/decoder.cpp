@@ -901,7 +901,7 @@ class ScheduleModel {
  public:
   ScheduleModel(const MeshProgram& p, std::vector<std::vector<Item>> items,
                 std::vector<std::int64_t> start, int hop)
-      : p_(p), items_(std::move(items)), start_(std::move(start)), hop_(hop) {
+      : items_(std::move(items)), start_(std::move(start)), hop_(hop) {
     const std::size_t tiles = items_.size();
     source_.assign(tiles * kColors, {-1, 0});
     for (std::size_t t = 0; t < tiles; ++t) {
@@ -1046,11 +1046,14 @@ class ScheduleModel {
   }
 
   /// Times one vector instruction of tile t retiring after `now`; false when a sender it
-  /// reads from has not been timed yet.
+  /// reads from has not been timed yet. `minimal` (the lower bound) takes the least the RTL can
+  /// spend: the launch cycle, one element per cycle, one cycle from the last issue to the
+  /// retire, a fabric element no earlier than its sender's issue plus the router's zero-load
+  /// latency (1 + hop per hop); nothing for receivers holding a sender back, bank collisions or
+  /// pipeline depth. Words a sender outside the window never sends are there at once.
   bool vector(std::size_t t, const Item& it, std::int64_t& now, std::int64_t& own,
               std::vector<std::vector<std::int64_t>>& sent,
               std::vector<std::vector<std::int64_t>>& taken, bool minimal = false) {
-    if (minimal) return vector_min(t, it, now, own, sent, taken);
     const Operand* fin = nullptr;
     for (const Operand* o : {&it.a, &it.b}) {
       if (o->kind == Operand::Kind::fin) fin = o;
@@ -1063,8 +1066,10 @@ class ScheduleModel {
       if (src < 0) throw std::logic_error("schedule model: a stream without a sender");
       in = &sent[static_cast<std::size_t>(src) * kColors + fin->dsd.color];
       in0 = taken[t * kColors + fin->dsd.color].size();
-      if (in->size() < in0 + it.n) return false;
-      in_lat = latency(hops);
+      if (in->size() < in0 + it.n && !(minimal && done_[static_cast<std::size_t>(src)])) {
+        return false;
+      }
+      in_lat = minimal ? 1 + static_cast<std::int64_t>(hop_) * hops : latency(hops);
     }
     std::vector<std::int64_t>* out = nullptr;
     const std::vector<Sink>* sinks = nullptr;
@@ -1080,13 +1085,14 @@ class ScheduleModel {
       if (o->mem()) reads.push_back(o);
     }
     if (it.vop == isa::Vop::fmac && it.dst.mem()) reads.push_back(&it.dst);
-    std::int64_t t_issue = now + 1 + pe_time::kIssue;
-    std::int64_t work = 1 + pe_time::kIssue;
+    const std::int64_t to_issue = minimal ? 1 : pe_time::kIssue;
+    std::int64_t t_issue = now + 1 + to_issue;
+    std::int64_t work = 1 + to_issue;
     std::int64_t last = t_issue;
     for (std::uint32_t i = 0; i < it.n; ++i) {
       std::int64_t ready = t_issue;
-      if (in != nullptr) ready = std::max(ready, (*in)[in0 + i] + in_lat);
-      if (sinks != nullptr) {
+      if (in != nullptr && in0 + i < in->size()) ready = std::max(ready, (*in)[in0 + i] + in_lat);
+      if (sinks != nullptr && !minimal) {
         for (const Sink& s : *sinks) {
           const auto& prev = taken_[static_cast<std::size_t>(s.tile) * kColors + it.dst.dsd.color];
           if (out0 + i < prev.size()) ready = std::max(ready, prev[out0 + i] - slack(s.hops));
@@ -1097,63 +1103,27 @@ class ScheduleModel {
           reads[0]->address(i) % pe_time::kBanks == reads[1]->address(i) % pe_time::kBanks) {
         cost = 2;
       }
-      cost = std::max<std::int64_t>(cost, 1);
+      cost = minimal ? 1 : std::max<std::int64_t>(cost, 1);
       if (in != nullptr) taken[t * kColors + fin->dsd.color].push_back(ready);
       if (out != nullptr) out->push_back(ready);
       last = ready + cost - 1;
       t_issue = ready + cost;
       work += cost;
     }
-    if (it.vop == isa::Vop::fdotv) {
+    if (it.vop == isa::Vop::fdotv && !minimal) {
       // Row-end writes collide with the reads now and then: 2 cycles per 8 rows (measured).
       const std::int64_t extra = 2 * ((static_cast<std::int64_t>(it.rows) + 6) / 8);
       last += extra;
       work += extra;
     }
-    const std::int64_t drain =
-        it.dst.kind == Operand::Kind::reg ? pe_time::kDrainReg : pe_time::kDrainMem;
+    const std::int64_t drain = minimal                            ? 1
+                               : it.dst.kind == Operand::Kind::reg ? pe_time::kDrainReg
+                                                                   : pe_time::kDrainMem;
     now = last + drain;
     own = work + drain - 1;
     return true;
   }
 
-  /// The least the RTL can spend on a vector instruction: the launch cycle, one element per
-  /// cycle, at least one cycle from the last issue to the retire; a fabric element no earlier
-  /// than its sender's issue plus the zero-load latency (1 + hop per hop).
-  bool vector_min(std::size_t t, const Item& it, std::int64_t& now, std::int64_t& own,
-                  std::vector<std::vector<std::int64_t>>& sent,
-                  std::vector<std::vector<std::int64_t>>& taken) const {
-    const Operand* fin = nullptr;
-    for (const Operand* o : {&it.a, &it.b}) {
-      if (o->kind == Operand::Kind::fin) fin = o;
-    }
-    std::int64_t issue = now + 1;  // the launch
-    if (fin != nullptr) {
-      const auto [src, hops] = source_[t * kColors + fin->dsd.color];
-      if (src < 0) throw std::logic_error("schedule model: a stream without a sender");
-      const auto& in = sent[static_cast<std::size_t>(src) * kColors + fin->dsd.color];
-      auto& tk = taken[t * kColors + fin->dsd.color];
-      const std::size_t in0 = tk.size();
-      if (in.size() < in0 + it.n && !done_[static_cast<std::size_t>(src)]) return false;
-      const std::int64_t lat = 1 + static_cast<std::int64_t>(hop_) * hops;
-      for (std::uint32_t i = 0; i < it.n; ++i) {
-        issue = std::max(issue + 1, in0 + i < in.size() ? in[in0 + i] + lat : -kFar);
-        tk.push_back(issue);
-      }
-    } else {
-      issue += it.n;
-    }
-    if (it.dst.kind == Operand::Kind::fout) {
-      auto& out = sent[t * kColors + it.dst.dsd.color];
-      // Element i left no earlier than the i-th issue counted back from the last.
-      for (std::uint32_t i = 0; i < it.n; ++i) out.push_back(issue - (it.n - 1 - i));
-    }
-    now = issue + 1;
-    own = it.n + 2;
-    return true;
-  }
-
-  const MeshProgram& p_;
   std::vector<std::vector<Item>> items_;
   std::vector<std::int64_t> start_;
   int hop_;
