@@ -2,14 +2,15 @@
 #pragma once
 // The RTL PE's architectural state (docs/isa.md section 1) as the reference model's ArchState,
 // read straight from the Verilated model: pe_state_public.vlt makes the registers of
-// wm_pe_core, wm_pe_sched, wm_pe_engine and the SRAM banks public (read-only) for this
-// testbench's model only. Reading costs no simulated cycles and leaves the design untouched,
+// wm_pe_core and wm_pe_sched, wm_pe's engine flags and the SRAM banks public (read-only) for
+// this testbench's model only. Reading costs no simulated cycles and leaves the design untouched,
 // so the state can be snapshotted at any task boundary, including the whole SRAM.
 
 #include <Vwm_nonsynth_pe_tb_top.h>
 #include <Vwm_nonsynth_pe_tb_top___024root.h>
 
 #include <cstdint>
+#include <vector>
 #include <wm/harness/port_bits.hpp>
 #include <wm/sw/isa/isa.hpp>
 #include <wm/sw/ref/state.hpp>
