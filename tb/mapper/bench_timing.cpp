@@ -58,8 +58,7 @@ class Text {
     return op(fmt::format("addi r2, r0, {}", n)).op(fmt::format("dsdfi d{}, {}, r2", d, color));
   }
   Text& fout(int d, int color, int n) {
-    return op(fmt::format("addi r2, r0, {}", n))
-        .op(fmt::format("dsdfo d{}, {}, r2, r0", d, color));
+    return op(fmt::format("addi r2, r0, {}", n)).op(fmt::format("dsdfo d{}, {}, r2, r0", d, color));
   }
   /// One word to the host (so the host step ends), then exit.
   Text& finish(bool to_host) {
@@ -92,13 +91,16 @@ mp::MeshProgram build(const Case& c) {
     t.image = prog.image;
     t.routes = {{mp::color::host, mp::RouteMode::addressed, 0, 0}};
     if (x == 0) {
-      t.routes.push_back({mp::color::gather0, mp::RouteMode::fixed, mp::bit(mp::Dir::p),
-                          mp::bit(mp::Dir::w)});
+      t.routes.push_back(
+          {mp::color::gather0, mp::RouteMode::fixed, mp::bit(mp::Dir::p), mp::bit(mp::Dir::w)});
     }
     // The decode's row chain: tile x sends west on reduce(x), receives reduce(x + 1) from E.
-    const auto reduce = [](int col) { return col % 2 == 0 ? mp::color::reduce0 : mp::color::reduce1; };
+    const auto reduce = [](int col) {
+      return col % 2 == 0 ? mp::color::reduce0 : mp::color::reduce1;
+    };
     if (x > 0) {
-      t.routes.push_back({reduce(x), mp::RouteMode::fixed, mp::bit(mp::Dir::p), mp::bit(mp::Dir::w)});
+      t.routes.push_back(
+          {reduce(x), mp::RouteMode::fixed, mp::bit(mp::Dir::p), mp::bit(mp::Dir::w)});
     }
     if (x + 1 < p.width) {
       t.routes.push_back(
@@ -121,36 +123,90 @@ std::vector<Case> cases() {
   const auto one = [&](const std::string& name, Text t, std::size_t words = 1) {
     out.push_back({name, {std::move(t)}, {}, words});
   };
-  one("scalar_x10", Text().mark().repeat("addi r5, r0, 1", 10).mark().op("addi r5, r0, 0")
-                        .finish(true));
+  one("scalar_x10",
+      Text().mark().repeat("addi r5, r0, 1", 10).mark().op("addi r5, r0, 0").finish(true));
   one("lw_x4", Text().mark().repeat("lw r5, 100(r0)", 4).mark().op("addi r5, r0, 0").finish(true));
   one("call_ret", Text().mark().op("call ret_here").mark().op("addi r5, r0, 0").finish(true));
   for (const int n : {1, 8, 64}) {
-    one(fmt::format("fmov_mem_{}", n),
-        Text().mem(0, 1000, n).mem(1, 2001, n).mark().op("fmov d1, d0").mark()
-            .op("addi r5, r0, 0").finish(true));
+    one(fmt::format("fmov_mem_{}", n), Text()
+                                           .mem(0, 1000, n)
+                                           .mem(1, 2001, n)
+                                           .mark()
+                                           .op("fmov d1, d0")
+                                           .mark()
+                                           .op("addi r5, r0, 0")
+                                           .finish(true));
   }
-  one("fmac_dot_same_dsd_64", Text().mem(0, 1000, 64).op("addi r4, r0, 0").mark()
-                                  .op("fmac r4, d0, d0").mark().op("addi r5, r0, 0").finish(true));
-  one("fmac_dot_two_banks_64",
-      Text().mem(0, 1000, 64).mem(1, 2001, 64).op("addi r4, r0, 0").mark().op("fmac r4, d0, d1")
-          .mark().op("addi r5, r0, 0").finish(true));
-  one("fmul_same_bank_64", Text().mem(1, 1000, 64).mem(2, 2000, 64).mark().op("fmul d1, d1, d2")
-                               .mark().op("addi r5, r0, 0").finish(true));
-  one("fmul_two_banks_64", Text().mem(1, 1000, 64).mem(2, 2001, 64).mark().op("fmul d1, d1, d2")
-                               .mark().op("addi r5, r0, 0").finish(true));
-  one("fmul_scalar_64", Text().mem(1, 1000, 64).mem(0, 2003, 64).op("addi r4, r0, 0").mark()
-                            .op("fmul d1, d0, r4").mark().op("addi r5, r0, 0").finish(true));
-  one("frsum_64", Text().mem(2, 1000, 64).op("addi r4, r0, 0").mark().op("frsum r4, d2").mark()
-                      .op("addi r5, r0, 0").finish(true));
+  one("fmac_dot_same_dsd_64", Text()
+                                  .mem(0, 1000, 64)
+                                  .op("addi r4, r0, 0")
+                                  .mark()
+                                  .op("fmac r4, d0, d0")
+                                  .mark()
+                                  .op("addi r5, r0, 0")
+                                  .finish(true));
+  one("fmac_dot_two_banks_64", Text()
+                                   .mem(0, 1000, 64)
+                                   .mem(1, 2001, 64)
+                                   .op("addi r4, r0, 0")
+                                   .mark()
+                                   .op("fmac r4, d0, d1")
+                                   .mark()
+                                   .op("addi r5, r0, 0")
+                                   .finish(true));
+  one("fmul_same_bank_64", Text()
+                               .mem(1, 1000, 64)
+                               .mem(2, 2000, 64)
+                               .mark()
+                               .op("fmul d1, d1, d2")
+                               .mark()
+                               .op("addi r5, r0, 0")
+                               .finish(true));
+  one("fmul_two_banks_64", Text()
+                               .mem(1, 1000, 64)
+                               .mem(2, 2001, 64)
+                               .mark()
+                               .op("fmul d1, d1, d2")
+                               .mark()
+                               .op("addi r5, r0, 0")
+                               .finish(true));
+  one("fmul_scalar_64", Text()
+                            .mem(1, 1000, 64)
+                            .mem(0, 2003, 64)
+                            .op("addi r4, r0, 0")
+                            .mark()
+                            .op("fmul d1, d0, r4")
+                            .mark()
+                            .op("addi r5, r0, 0")
+                            .finish(true));
+  one("frsum_64", Text()
+                      .mem(2, 1000, 64)
+                      .op("addi r4, r0, 0")
+                      .mark()
+                      .op("frsum r4, d2")
+                      .mark()
+                      .op("addi r5, r0, 0")
+                      .finish(true));
   for (const auto& [rows, k] : {std::pair{1, 64}, {4, 16}, {16, 4}, {16, 16}}) {
-    one(fmt::format("fdotv_{}x{}", rows, k),
-        Text().mem(2, 3000, rows).mem(0, 1000, k, rows, k).mem(1, 2001, k, rows, 0).mark()
-            .op("fdotv d2, d0, d1").mark().op("addi r5, r0, 0").finish(true));
+    one(fmt::format("fdotv_{}x{}", rows, k), Text()
+                                                 .mem(2, 3000, rows)
+                                                 .mem(0, 1000, k, rows, k)
+                                                 .mem(1, 2001, k, rows, 0)
+                                                 .mark()
+                                                 .op("fdotv d2, d0, d1")
+                                                 .mark()
+                                                 .op("addi r5, r0, 0")
+                                                 .finish(true));
   }
   one("fout_host_64",
-      Text().fout(5, mp::color::gather0, 64).mem(6, 1000, 64).mark().op("fmov d5, d6").mark()
-          .op("addi r5, r0, 0").finish(true),
+      Text()
+          .fout(5, mp::color::gather0, 64)
+          .mem(6, 1000, 64)
+          .mark()
+          .op("fmov d5, d6")
+          .mark()
+          .op("addi r5, r0, 0")
+          .finish(true),
       65);
   // Streams along the row chain: the far tile sends n words, middle tiles add and pass them
   // on, tile 0 stores them; `late` delays tile 0 (the sender runs ahead until it is blocked).
@@ -161,14 +217,31 @@ std::vector<Case> cases() {
       Text t;
       t.mark();
       if (x == 0) {
-        t.repeat("addi r5, r0, 0", late).fin(4, reduce(1), n).mem(5, 2000, n).mark()
-            .op("fmov d5, d4").mark().op("addi r5, r0, 0").finish(true);
+        t.repeat("addi r5, r0, 0", late)
+            .fin(4, reduce(1), n)
+            .mem(5, 2000, n)
+            .mark()
+            .op("fmov d5, d4")
+            .mark()
+            .op("addi r5, r0, 0")
+            .finish(true);
       } else if (x == width - 1) {
-        t.fout(3, reduce(x), n).mem(2, 1000, n).mark().op("fmov d3, d2").mark()
-            .op("addi r5, r0, 0").finish(false);
+        t.fout(3, reduce(x), n)
+            .mem(2, 1000, n)
+            .mark()
+            .op("fmov d3, d2")
+            .mark()
+            .op("addi r5, r0, 0")
+            .finish(false);
       } else {
-        t.fin(4, reduce(x + 1), n).fout(3, reduce(x), n).mem(2, 1000, n).mark()
-            .op("fadd d3, d4, d2").mark().op("addi r5, r0, 0").finish(false);
+        t.fin(4, reduce(x + 1), n)
+            .fout(3, reduce(x), n)
+            .mem(2, 1000, n)
+            .mark()
+            .op("fadd d3, d4, d2")
+            .mark()
+            .op("addi r5, r0, 0")
+            .finish(false);
       }
       c.tiles.push_back(std::move(t));
     }
@@ -185,19 +258,31 @@ std::vector<Case> cases() {
   for (const int late : {0, 100}) {
     constexpr std::uint8_t kColor = 5;
     Case c{fmt::format("multicast_2_hops_64_late_{}", late), {}, {}, 1};
-    c.tiles.push_back(std::move(Text().mark().fout(6, kColor, 64).mem(7, 1000, 64).mark()
-                                    .op("fmov d6, d7").mark().op("addi r5, r0, 0").finish(true)));
+    c.tiles.push_back(std::move(Text()
+                                    .mark()
+                                    .fout(6, kColor, 64)
+                                    .mem(7, 1000, 64)
+                                    .mark()
+                                    .op("fmov d6, d7")
+                                    .mark()
+                                    .op("addi r5, r0, 0")
+                                    .finish(true)));
     for (int x = 1; x < 3; ++x) {
-      c.tiles.push_back(std::move(Text().mark().repeat("addi r5, r0, 0", x == 2 ? late : 0)
-                                      .fin(6, kColor, 64).mem(7, 2000, 64).mark()
-                                      .op("fmov d7, d6").mark().op("addi r5, r0, 0")
+      c.tiles.push_back(std::move(Text()
+                                      .mark()
+                                      .repeat("addi r5, r0, 0", x == 2 ? late : 0)
+                                      .fin(6, kColor, 64)
+                                      .mem(7, 2000, 64)
+                                      .mark()
+                                      .op("fmov d7, d6")
+                                      .mark()
+                                      .op("addi r5, r0, 0")
                                       .finish(false)));
     }
-    c.extra_routes = {
-        {{kColor, mp::RouteMode::fixed, mp::bit(mp::Dir::p), mp::bit(mp::Dir::e)}},
-        {{kColor, mp::RouteMode::fixed, mp::bit(mp::Dir::w),
-          static_cast<std::uint8_t>(mp::bit(mp::Dir::p) | mp::bit(mp::Dir::e))}},
-        {{kColor, mp::RouteMode::fixed, mp::bit(mp::Dir::w), mp::bit(mp::Dir::p)}}};
+    c.extra_routes = {{{kColor, mp::RouteMode::fixed, mp::bit(mp::Dir::p), mp::bit(mp::Dir::e)}},
+                      {{kColor, mp::RouteMode::fixed, mp::bit(mp::Dir::w),
+                        static_cast<std::uint8_t>(mp::bit(mp::Dir::p) | mp::bit(mp::Dir::e))}},
+                      {{kColor, mp::RouteMode::fixed, mp::bit(mp::Dir::w), mp::bit(mp::Dir::p)}}};
     out.push_back(std::move(c));
   }
   return out;
@@ -235,9 +320,9 @@ int main(int argc, char** argv) {
         fmt::print("{:28} tile {}  rtl {:<24} model {:<24} {}\n", c.name, x,
                    fmt::format("{}", fmt::join(rtl, " ")), fmt::format("{}", fmt::join(mod, " ")),
                    ok ? "ok" : "DIFFERS");
-        json += fmt::format("{}\n  {{\"name\": \"{}\", \"tile\": {}, \"rtl\": [{}], \"model\": [{}]}}",
-                            first ? "" : ",", c.name, x, fmt::join(rtl, ", "),
-                            fmt::join(mod, ", "));
+        json +=
+            fmt::format("{}\n  {{\"name\": \"{}\", \"tile\": {}, \"rtl\": [{}], \"model\": [{}]}}",
+                        first ? "" : ",", c.name, x, fmt::join(rtl, ", "), fmt::join(mod, ", "));
         first = false;
       }
     }
@@ -245,8 +330,10 @@ int main(int argc, char** argv) {
     auto f = fmt::output_file(path);
     f.print("{}", json);
     if (failures > 0) {
-      fmt::print(stderr, "bench_mapper_timing: {} tile(s) differ from the schedule model by more "
-                         "than {} cycles\n", failures, kSlack);
+      fmt::print(stderr,
+                 "bench_mapper_timing: {} tile(s) differ from the schedule model by more "
+                 "than {} cycles\n",
+                 failures, kSlack);
       return 1;
     }
     return 0;

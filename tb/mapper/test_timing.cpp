@@ -70,7 +70,8 @@ BOOST_AUTO_TEST_CASE(phase_list_follows_the_marks) {
   // estimate() is the prediction (wafersim checks the phases against it).
   const Phases e = d.estimate(5);
   const Phases p = d.predict(5);
-  for (std::size_t i = 0; i < ph.size(); ++i) BOOST_TEST(e[i].cycles.total() == p[i].cycles.total());
+  for (std::size_t i = 0; i < ph.size(); ++i)
+    BOOST_TEST(e[i].cycles.total() == p[i].cycles.total());
 }
 
 BOOST_AUTO_TEST_CASE(bound_below_prediction) {

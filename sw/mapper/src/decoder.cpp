@@ -717,7 +717,7 @@ HostStep MeshDecoder::step(int token, int pos) const {
 namespace {
 
 /// PE and fabric timing, measured on the RTL with the 1x1 and Wx1 microbenchmarks of
-/// tb/mapper/bench_timing.cpp (docs/mapping.md, "Measured constants").
+/// tb/mapper/bench_timing.cpp (docs/mapping.md, "Cycle estimate", the table of costs).
 namespace pe_time {
 constexpr std::int64_t kScalar = 1;    // an instruction retires every cycle while fetch is granted
 constexpr std::int64_t kLoadStore = 2; // lw / sw: the SRAM access takes the next cycle
@@ -802,7 +802,9 @@ std::vector<Item> trace_tile(const MeshProgram& p, const TileProgram& t, const H
       // A synchronous operation waits for its fabric input: feed the colors it reads (the
       // launch has already moved the pc on).
       for (const Operand* o : {&items.back().a, &items.back().b}) {
-        if (o->kind == Operand::Kind::fin) pe.push_input(ref::Wavelet{0, o->dsd.color, false, 0, 0});
+        if (o->kind == Operand::Kind::fin) {
+          pe.push_input(ref::Wavelet{0, o->dsd.color, false, 0, 0});
+        }
       }
       continue;
     }
@@ -934,19 +936,24 @@ class ScheduleModel {
     return n;
   }
 
+  /// Times the whole token. A sender's credits depend on its receivers' times, which depend
+  /// on the senders': each pass uses the receivers' times of the one before. Times only grow
+  /// from pass to pass, so this settles (8x8: about 30 passes); the cap only guards a bug.
   Timeline run() {
     const std::size_t tiles = items_.size();
     taken_.assign(tiles * kColors, {});
-    for (int iter = 0; iter < 20; ++iter) {
+    for (int iter = 0; iter < kMaxPasses; ++iter) {
       std::vector<std::vector<std::int64_t>> before = taken_;
       Timeline tl = pass();
       if (taken_ == before) return tl;
     }
-    return pass();
+    throw std::logic_error(
+        fmt::format("schedule model: the credit times still change after {} passes", kMaxPasses));
   }
 
  private:
   static constexpr std::size_t kColors = 32;
+  static constexpr int kMaxPasses = 1000;
 
   [[nodiscard]] std::int64_t latency(int hops) const {
     return pe_time::kHopBase + static_cast<std::int64_t>(hop_) * hops;
