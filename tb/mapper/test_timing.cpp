@@ -81,6 +81,7 @@ BOOST_AUTO_TEST_CASE(bound_below_prediction) {
   check_ordered(mp::MeshDecoder(w, {5, 4}, {4}), 3);
   const auto g = gqa_model();
   check_ordered(mp::MeshDecoder(g, {3, 2}, {4}), 3);
+  check_ordered(mp::MeshDecoder(g, {2, 3}, {4}), 2);  // a mesh row without heads
   check_ordered(mp::MeshDecoder(g, {1, 1}, {4}), 1);
 }
 
