@@ -69,20 +69,27 @@ class MeshDecoder {
   [[nodiscard]] const model::OrderPolicy& order() const { return order_; }
   [[nodiscard]] int max_positions() const { return positions_; }
 
-  /// Per-phase cycle estimate of one token at `pos` (docs/mapping.md, "Cycle
-  /// estimate"): rms_att, qkv, rope, attention, wo, rms_ffn, ffn per layer,
-  /// then rms_final and classifier. Every phase runs after the previous one
-  /// ends (the programs are synchronous), so the token's estimate is the sum.
+  /// One phase of a token (docs/mapping.md, "Cycle estimate"), in the order of the phase
+  /// marks: rms_att, qkv, rope, attention, wo, rms_ffn, ffn per layer, then rms_final and
+  /// classifier. A phase ends when the last tile reaches the next mark, so the phases
+  /// partition the token and its cycles are their sum.
   struct Phase {
     std::string name;
     int layer;  ///< -1 for the final norm and the classifier
     PhaseEstimate cycles;
   };
+  /// The cycles of each phase at `pos` predicted from the schedule: every tile's instructions
+  /// with the RTL's measured costs, streams word by word through the routes, credits
+  /// (`compute` = the critical tile's own instructions, `network` = its waiting).
+  [[nodiscard]] std::vector<Phase> predict(int pos, int hop_latency = 2) const;
+  /// A lower bound of each phase at `pos`: the same instruction streams at their least cost
+  /// (one cycle per instruction and element, the routers' zero-load latency), from the tile
+  /// that enters the phase last (all in `compute`).
+  [[nodiscard]] std::vector<Phase> bound(int pos, int hop_latency = 2) const;
+  /// The prediction (what wafersim checks the measured phases against).
   [[nodiscard]] std::vector<Phase> estimate(int pos, int hop_latency = 2) const {
     return predict(pos, hop_latency);
   }
-  [[nodiscard]] std::vector<Phase> bound(int pos, int hop_latency = 2) const;
-  [[nodiscard]] std::vector<Phase> predict(int pos, int hop_latency = 2) const;
   /// The phase list, names and layers only.
   [[nodiscard]] std::vector<Phase> phases() const;
 
