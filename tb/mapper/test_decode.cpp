@@ -24,8 +24,9 @@ namespace model = wm::sw::model;
 /// model; every logit must agree bit for bit. Returns the generated ids.
 std::vector<int> check_decode(const model::Weights& w, int width, int height,
                               const std::vector<int>& prompt, int n_new, std::uint64_t seed,
-                              unsigned queue_depth = 4, unsigned max_burst = 8) {
-  const int positions = static_cast<int>(prompt.size()) + n_new;
+                              unsigned queue_depth = 4, unsigned max_burst = 8,
+                              int positions = 0) {
+  if (positions == 0) positions = static_cast<int>(prompt.size()) + n_new;
   const mp::MeshDecoder dec(w, {width, height}, {positions});
   model::FloatDecoder golden(w, dec.order());
   auto sim = make_mesh(dec.program(), seed, queue_depth, max_burst);
@@ -62,6 +63,17 @@ BOOST_AUTO_TEST_CASE(default_model_8x8) {
   const mp::MeshDecoder dec(w, {8, 8});
   BOOST_TEST(dec.max_positions() == w.config.seq_len);
   (void)check_decode(w, 8, 8, {1, 5}, 1, 11);
+}
+
+// The documented capacity (docs/mapping.md): a tile whose bank-aware layout does not fit
+// falls back to a denser packing, so the shapes that fit densely still fit, and decode
+// bit-exact with tiles of different packings.
+BOOST_AUTO_TEST_CASE(capacity_with_the_bank_aware_layout) {
+  const auto w = model::builtin_model();
+  (void)check_decode(w, 4, 4, {1}, 2, 4, 4, 8, 15);
+  BOOST_CHECK_NO_THROW(mp::MeshDecoder(w, {5, 4}, {35}));
+  BOOST_CHECK_THROW(mp::MeshDecoder(w, {4, 4}, {16}), mp::DoesNotFit);
+  BOOST_CHECK_THROW(mp::MeshDecoder(w, {5, 4}, {36}), mp::DoesNotFit);
 }
 
 BOOST_AUTO_TEST_CASE(default_model_non_square) {

@@ -31,6 +31,14 @@ constexpr std::array<const char*, 6> kLibFiles = {"exp.s",  "recip.s",   "rsqrt.
                                                   "silu.s", "softmax.s", "rope.s"};
 constexpr unsigned kNeededColors = 6;
 
+/// SRAM banks (rtl/sram: bank = word address mod kBanks). Two reads of one vector instruction
+/// in one bank in one cycle serialise, so the layout places the buffers an instruction reads
+/// together at different residues mod kBanks (docs/mapping.md, "SRAM banks").
+constexpr unsigned kBanks = 8;
+/// The input a GEMV block is read with (the broadcast scratch, (0, 0)'s xb and hb) starts at
+/// this residue; a block's first row one above its input slice's (block_residue).
+constexpr unsigned kInputBank = 0;
+
 std::uint8_t reduce_color(int c) { return c % 2 == 0 ? color::reduce0 : color::reduce1; }
 std::uint8_t gather_color(int r) { return r % 2 == 0 ? color::gather0 : color::gather1; }
 std::uint32_t u32(std::int64_t v) { return static_cast<std::uint32_t>(v); }
@@ -94,14 +102,35 @@ std::vector<Gemv> decode_gemvs(const model::Weights& w, int width, int height) {
   return g;
 }
 
-/// Data of one tile, allocated upward from the end of its code.
+/// How a tile's data is laid out, most SRAM first: a tile takes the first that fits, so the
+/// bank placement never costs a shape that fits without it.
+enum class Packing : std::uint8_t {
+  even_rows,  ///< banked, and GEMV rows padded to an even stride (block_stride)
+  banked,     ///< buffers read together start in different banks (Layout::alloc(words, bank))
+  dense,      ///< no padding at all
+};
+
+/// A GEMV block's row stride: with Packing::even_rows, k rounded up to even. An even stride
+/// keeps every row start at an even offset from the block, so a block one bank above its input
+/// slice (an odd offset) never shares a bank with it on any row; an odd k meets it on every
+/// 8th row. Costs one word per row, only for odd k.
+std::uint32_t block_stride(std::uint32_t k, std::uint32_t n, Packing p) {
+  return p == Packing::even_rows && k % 2 == 1 && n > 1 ? k + 1 : k;
+}
+
+/// Data of one tile, allocated upward from the end of its code. `bank` places a buffer's first
+/// word in that bank (skipping at most kBanks - 1 words) unless the packing is dense.
 class Layout {
  public:
-  explicit Layout(std::uint32_t base) : next_(base) {}
+  Layout(std::uint32_t base, Packing p) : next_(base), banked_(p != Packing::dense) {}
   std::uint32_t alloc(std::int64_t words) {
     const std::uint32_t a = next_;
     next_ += u32(words);
     return a;
+  }
+  std::uint32_t alloc(std::int64_t words, unsigned bank) {
+    to_bank(bank);
+    return alloc(words);
   }
   std::uint32_t put(std::span<const float> v) {
     const std::uint32_t a = alloc(static_cast<std::int64_t>(v.size()));
@@ -109,11 +138,20 @@ class Layout {
       data_[a + u32(static_cast<std::int64_t>(i))] = bits(v[i]);
     return a;
   }
+  std::uint32_t put(std::span<const float> v, unsigned bank) {
+    to_bank(bank);
+    return put(v);
+  }
   [[nodiscard]] std::uint32_t end() const { return next_; }
   [[nodiscard]] const std::map<std::uint32_t, std::uint32_t>& data() const { return data_; }
 
  private:
+  void to_bank(unsigned bank) {
+    if (banked_) next_ += (bank % kBanks + kBanks - next_ % kBanks) % kBanks;
+  }
+
   std::uint32_t next_;
+  bool banked_;
   std::map<std::uint32_t, std::uint32_t> data_;
 };
 
@@ -130,40 +168,47 @@ struct Built {
 class TileGen {
  public:
   TileGen(const model::Weights& w, const std::vector<Gemv>& gemvs, const MeshShape& s, int c, int r,
-          int positions)
-      : w_(w), gemvs_(gemvs), s_(s), c_(c), r_(r), positions_(positions) {}
+          int positions, Packing packing)
+      : w_(w), gemvs_(gemvs), s_(s), c_(c), r_(r), positions_(positions), packing_(packing) {}
 
   Built build(std::uint32_t code_base) {
-    Layout mem(code_base);
+    Layout mem(code_base, packing_);
     AsmBuilder a;
     marks_ = 0;
     a.comment(fmt::format("decode tile ({}, {})", c_, r_));
     a.label("boot");
-    // Weight blocks, one per GEMV, in program order.
+    // Weight blocks, one per GEMV, in program order, rows block_stride apart.
     std::vector<std::uint32_t> blocks;
     std::int64_t max_rows = 1;
     std::vector<float> block;
     for (const Gemv& g : gemvs_) {
+      const auto n = u32(g.rb[r_ + 1] - g.rb[r_]);
+      const auto k = u32(g.cb[c_ + 1] - g.cb[c_]);
+      const std::uint32_t stride = block_stride(k, n, packing_);
       block.clear();
       for (std::int64_t i = g.rb[r_]; i < g.rb[r_ + 1]; ++i) {
         const auto row = g.m.row(i);
         block.insert(block.end(), row.begin() + g.cb[c_], row.begin() + g.cb[c_ + 1]);
+        if (i + 1 < g.rb[r_ + 1]) block.resize(block.size() + stride - k, 0.0F);
       }
-      blocks.push_back(mem.put(block));
+      blocks.push_back(mem.put(block, block_residue(g)));
       max_rows = std::max(max_rows, g.rb[r_ + 1] - g.rb[r_]);
     }
     Built b;
     const model::Config& cfg = w_.config;
     if (c_ != 0 || r_ != 0) {
-      scratch_ = mem.alloc(std::max(cfg.dim, cfg.hidden_dim));
+      scratch_ = mem.alloc(std::max(cfg.dim, cfg.hidden_dim), kInputBank);
       ybuf_ = mem.alloc(max_rows);
       std::uint32_t h1 = 0;
       std::uint32_t h3 = 0;
       std::array<std::uint32_t, 4> tmp{};
       if (c_ == 0) {
-        h1 = mem.alloc(max_rows);
-        h3 = mem.alloc(max_rows);
-        for (auto& t : tmp) t = mem.alloc(max_rows);
+        // SwiGLU reads pairs of h1, h3 and the four temporaries (wm_silu, wm_exp, wm_recip):
+        // six banks, no two alike.
+        h1 = mem.alloc(max_rows, 2);
+        h3 = mem.alloc(max_rows, 3);
+        unsigned bank = 4;
+        for (auto& t : tmp) t = mem.alloc(max_rows, bank++);
       }
       Attn at;
       mark(a);  // rms_att of layer 0: (0, 0) alone works; the others wait for its broadcast
@@ -220,6 +265,13 @@ class TileGen {
 
  private:
   [[nodiscard]] bool coord() const { return c_ == 0 && r_ == 0; }
+
+  /// The bank of g's block: one above the first word of its input slice (the input buffer
+  /// starts in kInputBank; the slice at column offset cb), so with block_stride no row of
+  /// `fdotv` reads a weight and an input word in one bank.
+  [[nodiscard]] unsigned block_residue(const Gemv& g) const {
+    return (kInputBank + static_cast<unsigned>(g.cb[c_] % kBanks) + 1) % kBanks;
+  }
 
   // Phase marks: a label at the first instruction of every phase, in the order of
   // MeshDecoder::estimate, in every tile's program (a phase this tile takes no part in is
@@ -278,7 +330,7 @@ class TileGen {
         }
       }
       if (k > 0) {
-        a.mem(0, wblk, k, 1, n, static_cast<std::int32_t>(k));
+        a.mem(0, wblk, k, 1, n, static_cast<std::int32_t>(block_stride(k, n, packing_)));
         a.mem(1, x, k, 1, n, 0);
         a.op("fdotv d2, d0, d1");
       } else {
@@ -368,11 +420,16 @@ class TileGen {
     const std::int64_t P = positions_;
     m.pos = mem.alloc(1);
     if (nkv == 0) return m;
-    m.q = mem.alloc(nq);
+    // Scores read q against the K cache: every offset between them is even (head_size is) but
+    // kc - q, which is odd. Softmax (wm_exp) reads pairs of att and its temporaries: four
+    // banks. RoPE's stride-2 reads against the table rows meet a bank now and then whatever
+    // the layout; so do the values' reads down the V cache against att.
+    m.q = mem.alloc(nq, 0);
     m.out = coord() ? 0 : mem.alloc(nq);
-    m.att = mem.alloc(P);
+    m.att = mem.alloc(P, 2);
     const std::int64_t tl = std::max<std::int64_t>(P, nq / 2);
-    for (auto& t : m.t) t = mem.alloc(tl);
+    unsigned bank = 3;
+    for (auto& t : m.t) t = mem.alloc(tl, bank++);
     std::vector<float> rc;
     std::vector<float> rs;
     for (int p = 0; p < P; ++p) {
@@ -384,7 +441,7 @@ class TileGen {
     }
     m.rope_c = mem.put(rc);
     m.rope_s = mem.put(rs);
-    m.kc = mem.alloc(P * nkv * hs * cfg.n_layers);
+    m.kc = mem.alloc(P * nkv * hs * cfg.n_layers, 1);
     m.vc = mem.alloc(P * nkv * hs * cfg.n_layers);
     return m;
   }
@@ -494,20 +551,33 @@ class TileGen {
   void coordinator(AsmBuilder& a, Layout& mem, const std::vector<std::uint32_t>& blocks, Built& b) {
     const model::Config& cfg = w_.config;
     const std::int64_t tmp_len = std::max<std::int64_t>(cfg.dim, cfg.hidden_dim);
-    const std::uint32_t x = mem.alloc(cfg.dim);
-    const std::uint32_t xb = mem.alloc(cfg.dim);
-    const std::uint32_t xb2 = mem.alloc(cfg.dim);
-    const std::uint32_t hb = mem.alloc(cfg.hidden_dim);
-    const std::uint32_t hb2 = mem.alloc(cfg.hidden_dim);
-    const std::uint32_t sy = mem.alloc(cfg.hidden_dim);
+    // Banks of the vectors read together: xb and hb are GEMV inputs (kInputBank, the blocks
+    // one above); the residuals read x with xb2 and xb; the norms xb with the norm weights;
+    // SwiGLU (wm_silu, wm_exp, wm_recip, then * hb2) pairs of hb, sy, hb2 and t[0..2].
+    const std::uint32_t x = mem.alloc(cfg.dim, 2);
+    const std::uint32_t xb = mem.alloc(cfg.dim, kInputBank);
+    const std::uint32_t xb2 = mem.alloc(cfg.dim, 4);
+    const std::uint32_t hb = mem.alloc(cfg.hidden_dim, kInputBank);
+    const std::uint32_t hb2 = mem.alloc(cfg.hidden_dim, 5);
+    const std::uint32_t sy = mem.alloc(cfg.hidden_dim, 1);
     // The temporaries of SiLU are dead by the classifier: the logits reuse their words.
-    const std::uint32_t shared = mem.alloc(std::max<std::int64_t>(3 * tmp_len, cfg.vocab_size));
+    const std::int64_t tmp_step = packing_ == Packing::dense
+                                      ? tmp_len
+                                      : (tmp_len + kBanks - 1) / kBanks * kBanks + 1;
+    const std::uint32_t shared =
+        mem.alloc(std::max<std::int64_t>(3 * tmp_step, cfg.vocab_size), 2);
     const std::uint32_t logits = shared;
-    const std::array<std::uint32_t, 3> t = {shared, shared + u32(tmp_len),
-                                            shared + u32(2 * tmp_len)};
-    const std::uint32_t rms_att = mem.put(w_.rms_att);
-    const std::uint32_t rms_ffn = mem.put(w_.rms_ffn);
-    const std::uint32_t rms_final = mem.put(w_.rms_final);
+    const std::array<std::uint32_t, 3> t = {shared, shared + u32(tmp_step),
+                                            shared + u32(2 * tmp_step)};
+    const auto norm = [&](std::span<const float> all, int l) {
+      const auto n = static_cast<std::size_t>(cfg.dim);
+      return mem.put(all.subspan(static_cast<std::size_t>(l) * n, n), 1);
+    };
+    std::vector<std::uint32_t> rms_att;
+    std::vector<std::uint32_t> rms_ffn;
+    for (int l = 0; l < cfg.n_layers; ++l) rms_att.push_back(norm(w_.rms_att, l));
+    for (int l = 0; l < cfg.n_layers; ++l) rms_ffn.push_back(norm(w_.rms_ffn, l));
+    const std::uint32_t rms_final = norm(w_.rms_final, 0);
     const Attn at = attn_layout(mem);
     b.x_addr = x;
     b.pos_addr = at.pos;
@@ -523,7 +593,7 @@ class TileGen {
     for (int l = 0; l < cfg.n_layers; ++l) {
       const std::uint32_t dim = u32(cfg.dim);
       mark(a);  // rms_att
-      rmsnorm(a, x, rms_att + u32(l) * dim, xb);
+      rmsnorm(a, x, rms_att[static_cast<std::size_t>(l)], xb);
       qkv_attention(a, gi, blocks, xb, at, xb);
       gi += 3;
       mark(a);  // wo
@@ -534,7 +604,7 @@ class TileGen {
       a.mem(1, xb2, dim);
       a.op("fadd d0, d0, d1");
       mark(a);  // rms_ffn
-      rmsnorm(a, x, rms_ffn + u32(l) * dim, xb);
+      rmsnorm(a, x, rms_ffn[static_cast<std::size_t>(l)], xb);
       mark(a);  // ffn
       a.li(10, hb);
       next_gemv(xb, 10, true, true);
@@ -568,6 +638,7 @@ class TileGen {
   int c_;
   int r_;
   int positions_;
+  Packing packing_;
   std::uint32_t scratch_ = 0;
   std::uint32_t ybuf_ = 0;
   int marks_ = 0;
@@ -653,11 +724,15 @@ MeshDecoder::MeshDecoder(const model::Weights& w, const MeshShape& shape, const 
   const auto gemvs = decode_gemvs(w, shape.width, shape.height);
   for (int r = 0; r < shape.height; ++r) {
     for (int c = 0; c < shape.width; ++c) {
-      TileGen gen(w, gemvs, shape, c, r, positions_);
-      // Code size does not depend on the data addresses (AsmBuilder::li): measure, then place.
-      const Built probe = gen.build(0);
-      const std::uint32_t code_words = probe.code_end;
-      Built b = gen.build(code_words);
+      // Code size does not depend on the data addresses (AsmBuilder::li): measure, then place,
+      // with the most bank-friendly packing that fits.
+      const std::uint32_t code_words =
+          TileGen(w, gemvs, shape, c, r, positions_, Packing::dense).build(0).code_end;
+      Built b;
+      for (const Packing p : {Packing::even_rows, Packing::banked, Packing::dense}) {
+        b = TileGen(w, gemvs, shape, c, r, positions_, p).build(code_words);
+        if (b.end <= shape.mem_words) break;
+      }
       if (b.end > shape.mem_words) {
         throw DoesNotFit(
             "SRAM words per PE",
@@ -727,7 +802,6 @@ constexpr std::int64_t kDrainReg = 2;  // ... result in a register (frsum, frmax
 constexpr std::int64_t kHopBase = 4;   // issue at the sender to issue at the receiver: 4 + 2/hop
 constexpr std::int64_t kSlackBase = 6; // a sender may run 6 + 2/hop cycles ahead (queues)
 constexpr std::int64_t kSlackHop = 2;
-constexpr unsigned kBanks = 8;         // SRAM banks, low-order interleaved
 constexpr std::int64_t kActivate = 3;  // ACTIVATE into the port of (0, 0) to the task's start
 }  // namespace pe_time
 
@@ -1107,7 +1181,7 @@ class ScheduleModel {
       }
       std::int64_t cost = (static_cast<std::int64_t>(reads.size()) + 1) / 2;
       if (reads.size() == 2 &&
-          reads[0]->address(i) % pe_time::kBanks == reads[1]->address(i) % pe_time::kBanks) {
+          reads[0]->address(i) % kBanks == reads[1]->address(i) % kBanks) {
         cost = 2;
       }
       cost = minimal ? 1 : std::max<std::int64_t>(cost, 1);
