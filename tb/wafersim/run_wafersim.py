@@ -35,8 +35,10 @@ def check_report(path, out, n_tokens, args):
     for i, t in enumerate(toks):
         if t["pos"] != i or not prev_exit <= t["entry_cycle"] < t["exit_cycle"]:
             fail(f"token {i}: cycles out of order: {t}")
-        if t["latency"] != t["exit_cycle"] - t["entry_cycle"] or t["estimate"] <= 0:
-            fail(f"token {i}: latency or estimate wrong: {t}")
+        if t["latency"] != t["exit_cycle"] - t["entry_cycle"] or t["predicted"] <= 0:
+            fail(f"token {i}: latency or prediction wrong: {t}")
+        if not 0 < t["bound"] <= t["latency"]:
+            fail(f"token {i}: the lower bound {t['bound']} is not below its latency")
         if i >= len(prompt) - 1 and t["output"] != r["generated"][i - len(prompt) + 1]:
             fail(f"token {i}: output {t['output']} is not the generated id")
         if i + 1 < len(toks):
@@ -54,14 +56,20 @@ def check_report(path, out, n_tokens, args):
     if r["utilisation"]["mac"]["max"] <= 0:
         fail("no multiply-add was counted")
     phases = r["phases"]
-    if not phases or r["estimate"]["measured_over_estimate"] <= 0:
-        fail("no estimate in the report")
+    if not phases or r["bound"]["measured_over_bound"] < 1:
+        fail(f"no bound in the report, or the run beat it: {r['bound']}")
     for i, t in enumerate(toks):
+        if sum(p["bound"] for p in phases) > t["latency"] and i + 1 == len(toks):
+            fail(f"token {i}: the phases' bounds add up past its latency")
         if len(t["phases"]) != len(phases) or sum(t["phases"]) != t["latency"]:
             fail(f"token {i}: its {len(t['phases'])} measured phases do not add up to its "
                  f"latency {t['latency']}: {t['phases']}")
     if [p["measured_last_token"] for p in phases] != toks[-1]["phases"]:
         fail("the phase table is not the last token's")
+    for p in phases:
+        if p["measured_last_token"] < p["bound"]:
+            fail(f"phase {p['name']} L{p['layer']} ran in {p['measured_last_token']} cycles, "
+                 f"below its lower bound {p['bound']}")
     tol = r["timing_check"]
     flagged = {(d["pos"], d["phase"]) for d in tol["deviations"]}
     for i, t in enumerate(toks):
@@ -78,7 +86,7 @@ def check_report(path, out, n_tokens, args):
         if "critical tile (" not in d["where"]:
             fail(f"a deviation does not name its tile: {d}")
     print(f"report ok: {positions} tokens, {r['cycles_per_token']:.1f} cycles/token, "
-          f"measured/estimate {r['estimate']['measured_over_estimate']:.3f}")
+          f"measured/bound {r['bound']['measured_over_bound']:.3f}")
 
 
 def check_fst(path, tile, out):

@@ -14,7 +14,8 @@ namespace {
 struct Totals {
   std::uint64_t span = 0;       // first entry to last exit
   std::uint64_t latency = 0;    // sum of exit - entry
-  std::int64_t estimate = 0;    // sum of the estimates
+  std::int64_t bound = 0;       // sums over the tokens
+  std::int64_t predicted = 0;
 };
 
 Totals totals(const Report& r) {
@@ -23,7 +24,8 @@ Totals totals(const Report& r) {
   t.span = r.tokens.back().exit - r.tokens.front().entry;
   for (const TokenRecord& k : r.tokens) {
     t.latency += k.exit - k.entry;
-    t.estimate += k.estimate;
+    t.bound += k.bound;
+    t.predicted += k.predicted;
   }
   return t;
 }
@@ -69,14 +71,17 @@ void print_text(std::FILE* f, const Report& r) {
              r.logits_checked, n);
   fmt::print(f, "setup: {} wavelets (routes and SRAM images) in {} cycles\n", r.setup_wavelets,
              r.setup_cycles);
-  fmt::print(f, "\n{:>4} {:>5} {:>5} {:>10} {:>10} {:>8} {:>8} {:>8} {:>6}\n", "pos", "in",
-             "out", "entry", "exit", "latency", "between", "estimate", "ratio");
+  fmt::print(f, "\n{:>4} {:>5} {:>5} {:>10} {:>10} {:>8} {:>8} {:>8} {:>6} {:>9} {:>6}\n",
+             "pos", "in", "out", "entry", "exit", "latency", "between", "bound", "ratio",
+             "predicted", "ratio");
   for (std::size_t i = 0; i < n; ++i) {
     const TokenRecord& k = r.tokens[i];
-    fmt::print(f, "{:>4} {:>5} {:>5}{} {:>10} {:>10} {:>8} {:>8} {:>8} {:>6.3f}\n", k.pos,
-               k.input, k.output, k.generated ? ' ' : 'p', k.entry, k.exit, k.exit - k.entry,
-               between(r, i), k.estimate,
-               ratio(static_cast<double>(k.exit - k.entry), static_cast<double>(k.estimate)));
+    const auto latency = static_cast<double>(k.exit - k.entry);
+    fmt::print(f, "{:>4} {:>5} {:>5}{} {:>10} {:>10} {:>8} {:>8} {:>8} {:>6.3f} {:>9} {:>6.3f}\n",
+               k.pos, k.input, k.output, k.generated ? ' ' : 'p', k.entry, k.exit,
+               k.exit - k.entry, between(r, i), k.bound,
+               ratio(latency, static_cast<double>(k.bound)), k.predicted,
+               ratio(latency, static_cast<double>(k.predicted)));
   }
   if (n > 0) {
     const double per_token = static_cast<double>(t.span) / static_cast<double>(n);
@@ -84,10 +89,14 @@ void print_text(std::FILE* f, const Report& r) {
                n);
     fmt::print(f, "tokens/s at {:.1f} GHz: {:.0f}\n", kClockHz / 1e9, kClockHz / per_token);
     fmt::print(f,
-               "analytic estimate (mapper, hop latency {}): {:.1f} cycles/token; "
-               "measured/estimate {:.3f}\n",
-               r.hop_latency, static_cast<double>(t.estimate) / static_cast<double>(n),
-               ratio(static_cast<double>(t.latency), static_cast<double>(t.estimate)));
+               "analytic lower bound of the mapping (hop latency {}): {:.1f} cycles/token; "
+               "measured/bound {:.3f}\n",
+               r.hop_latency, static_cast<double>(t.bound) / static_cast<double>(n),
+               ratio(static_cast<double>(t.latency), static_cast<double>(t.bound)));
+    fmt::print(f, "the mapper's schedule prediction: {:.1f} cycles/token; measured/predicted "
+                  "{:.3f}\n",
+               static_cast<double>(t.predicted) / static_cast<double>(n),
+               ratio(static_cast<double>(t.latency), static_cast<double>(t.predicted)));
   }
   fmt::print(f, "tile busy: mean {:.3f} max {:.3f} at {}\n", r.busy.mean, r.busy.max,
              r.busy.max_at);
@@ -97,15 +106,16 @@ void print_text(std::FILE* f, const Report& r) {
   fmt::print(f,
              "\nphases of the last token, measured on the RTL (a phase ends when the last tile "
              "enters the next; that tile is its critical tile) against the mapper's prediction "
-             "(compute + network):\n");
-  fmt::print(f, "  {:<14} {:>9} {:>8} {:>9} {:>6} {:>6} {:>10} {:>6}  {}\n", "phase", "compute",
-             "network", "measured", "share", "ratio", "mean ratio", "max", "critical tile");
+             "(compute + network) and the lower bound; ratios are measured/predicted:\n");
+  fmt::print(f, "  {:<14} {:>7} {:>9} {:>8} {:>9} {:>6} {:>6} {:>10} {:>6}  {}\n", "phase",
+             "bound", "compute", "network", "measured", "share", "ratio", "mean ratio", "max",
+             "critical tile");
   std::uint64_t sum = 0;
   for (const PhaseRecord& p : r.phases) sum += p.measured;
   for (const PhaseRecord& p : r.phases) {
     const auto predicted = static_cast<double>(p.compute + p.network);
-    fmt::print(f, "  {:<14} {:>9} {:>8} {:>9} {:>5.1f}% {:>6.3f} {:>10.3f} {:>6.3f}  {}\n",
-               phase_label(p.name, p.layer), p.compute, p.network, p.measured,
+    fmt::print(f, "  {:<14} {:>7} {:>9} {:>8} {:>9} {:>5.1f}% {:>6.3f} {:>10.3f} {:>6.3f}  {}\n",
+               phase_label(p.name, p.layer), p.bound, p.compute, p.network, p.measured,
                100.0 * ratio(static_cast<double>(p.measured), static_cast<double>(sum)),
                ratio(static_cast<double>(p.measured), predicted), p.mean_ratio, p.max_ratio,
                p.critical);
@@ -161,28 +171,34 @@ void write_json(const std::string& path, const Report& r) {
     fmt::print(f,
                "    {{\"pos\": {}, \"input\": {}, \"output\": {}, \"generated\": {}, "
                "\"entry_cycle\": {}, \"exit_cycle\": {}, \"latency\": {}, \"between\": {}, "
-               "\"estimate\": {}, \"phases\": [{}]}}{}\n",
+               "\"bound\": {}, \"predicted\": {}, \"phases\": [{}]}}{}\n",
                k.pos, k.input, k.output, k.generated, k.entry, k.exit, k.exit - k.entry,
-               between(r, i), k.estimate, fmt::join(k.phases, ", "), i + 1 < n ? "," : "");
+               between(r, i), k.bound, k.predicted, fmt::join(k.phases, ", "),
+               i + 1 < n ? "," : "");
   }
   fmt::print(f, "  ],\n  \"cycles_per_token\": {:.3f},\n", per_token);
   fmt::print(f, "  \"clock_hz\": {:.0f},\n  \"tokens_per_second\": {:.3f},\n", kClockHz,
              per_token > 0 ? kClockHz / per_token : 0.0);
   fmt::print(f,
-             "  \"estimate\": {{\"hop_latency\": {}, \"cycles_per_token\": {:.3f}, "
-             "\"measured_over_estimate\": {:.6f}}},\n",
-             r.hop_latency, n > 0 ? static_cast<double>(t.estimate) / static_cast<double>(n) : 0.0,
-             ratio(static_cast<double>(t.latency), static_cast<double>(t.estimate)));
+             "  \"bound\": {{\"hop_latency\": {}, \"cycles_per_token\": {:.3f}, "
+             "\"measured_over_bound\": {:.6f}}},\n",
+             r.hop_latency, n > 0 ? static_cast<double>(t.bound) / static_cast<double>(n) : 0.0,
+             ratio(static_cast<double>(t.latency), static_cast<double>(t.bound)));
+  fmt::print(f,
+             "  \"prediction\": {{\"cycles_per_token\": {:.3f}, "
+             "\"measured_over_predicted\": {:.6f}}},\n",
+             n > 0 ? static_cast<double>(t.predicted) / static_cast<double>(n) : 0.0,
+             ratio(static_cast<double>(t.latency), static_cast<double>(t.predicted)));
   fmt::print(f, "  \"utilisation\": {{\"busy\": {}, \"mac\": {}, \"link\": {}}},\n",
              json_util(r.busy), json_util(r.mac), json_util(r.link));
   fmt::print(f, "  \"phases\": [\n");
   for (std::size_t i = 0; i < r.phases.size(); ++i) {
     const PhaseRecord& p = r.phases[i];
     fmt::print(f,
-               "    {{\"name\": {}, \"layer\": {}, \"predicted_compute\": {}, "
+               "    {{\"name\": {}, \"layer\": {}, \"bound\": {}, \"predicted_compute\": {}, "
                "\"predicted_network\": {}, \"measured_last_token\": {}, \"critical_tile\": "
                "{}, \"mean_ratio\": {:.6f}, \"max_ratio\": {:.6f}}}{}\n",
-               json_string(p.name), p.layer, p.compute, p.network, p.measured,
+               json_string(p.name), p.layer, p.bound, p.compute, p.network, p.measured,
                json_string(p.critical), p.mean_ratio, p.max_ratio,
                i + 1 < r.phases.size() ? "," : "");
   }

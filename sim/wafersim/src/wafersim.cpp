@@ -36,7 +36,8 @@ struct Failure {
   std::string message;
 };
 
-/// The estimate's hop latency: a wavelet crosses one router and one registered link per hop.
+/// The bound's and the prediction's hop latency: a wavelet crosses one router and one
+/// registered link per hop.
 constexpr int kHopLatency = 2;
 
 model::Weights load(const ws::Options& o) {
@@ -179,7 +180,7 @@ int run(const ws::Options& o) {
   const Progress progress(static_cast<std::size_t>(positions));
   std::vector<std::uint32_t> got;
   int token = o.prompt[0];
-  const std::size_t n_phases = dec->estimate(0, kHopLatency).size();
+  const std::size_t n_phases = dec->phases().size();
   ws::PhaseClock clock(n_phases, rtl.mesh().tiles());
   std::vector<ws::PhaseRecord> phases(n_phases);
   std::vector<ws::PhaseSpan> phase_spans;  // every token's, for --report-dir
@@ -197,13 +198,16 @@ int run(const ws::Options& o) {
     const bool generated = pos + 1 >= static_cast<int>(o.prompt.size());
     // The logits leave through (0, 0): it is charged with the last phase.
     const std::vector<ws::PhaseTiming> timing = clock.token(rtl.mesh(), c.entry, c.exit, 0);
-    const auto predicted = dec->estimate(pos, kHopLatency);
-    std::int64_t estimate = 0;
+    const auto predicted = dec->predict(pos, kHopLatency);
+    const auto bound = dec->bound(pos, kHopLatency);
+    std::int64_t token_predicted = 0;
+    std::int64_t token_bound = 0;
     std::vector<std::uint64_t> measured;
     for (std::size_t p = 0; p < n_phases; ++p) {
       const std::int64_t want = predicted[p].cycles.total();
       const std::uint64_t took = timing[p].cycles();
-      estimate += want;
+      token_predicted += want;
+      token_bound += bound[p].cycles.total();
       measured.push_back(took);
       const double ratio =
           static_cast<double>(took) / static_cast<double>(std::max<std::int64_t>(want, 1));
@@ -214,6 +218,7 @@ int run(const ws::Options& o) {
       rec.layer = predicted[p].layer;
       rec.compute = predicted[p].cycles.compute;
       rec.network = predicted[p].cycles.network;
+      rec.bound = bound[p].cycles.total();
       rec.measured = took;
       rec.critical = ws::tile_name(timing[p].critical, o.width);
       rec.mean_ratio += ratio;  // divided by the token count at the end
@@ -223,7 +228,8 @@ int run(const ws::Options& o) {
                                 took, ws::explain(timing[p], o.width)});
       }
     }
-    r.tokens.push_back({pos, token, next, generated, c.entry, c.exit, estimate, measured});
+    r.tokens.push_back(
+        {pos, token, next, generated, c.entry, c.exit, token_bound, token_predicted, measured});
     if (generated) r.generated.push_back(next);
     token = generated ? next : o.prompt[static_cast<std::size_t>(pos) + 1];
     progress.update(static_cast<std::size_t>(pos) + 1, c.exit);
@@ -233,7 +239,7 @@ int run(const ws::Options& o) {
   const std::uint64_t token_cycles = r.tokens.back().exit - r.tokens.front().entry;
   utilisation(rtl.mesh(), before, token_cycles, r);
   if (!o.report_dir.empty()) {
-    write_pictures(o, r, rtl.mesh(), before, dec->estimate(0, kHopLatency),
+    write_pictures(o, r, rtl.mesh(), before, dec->phases(),
                    std::move(phase_spans));
   }
   const std::uint64_t total_cycles = rtl.mesh().cycle();

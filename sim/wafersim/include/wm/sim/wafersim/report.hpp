@@ -20,7 +20,8 @@ struct TokenRecord {
   bool generated = false;  ///< past the prompt: `output` is a generated token
   std::uint64_t entry = 0;
   std::uint64_t exit = 0;
-  std::int64_t estimate = 0;  ///< the mapper's analytic cycles for this position
+  std::int64_t bound = 0;      ///< the mapping's analytic lower bound for this position
+  std::int64_t predicted = 0;  ///< the mapper's schedule prediction for this position
   std::vector<std::uint64_t> phases;  ///< measured cycles per phase (PhaseClock)
 };
 
@@ -30,6 +31,7 @@ struct PhaseRecord {
   int layer = -1;
   std::int64_t compute = 0;  ///< predicted, at the last position
   std::int64_t network = 0;
+  std::int64_t bound = 0;    ///< the lower bound, at the last position
   std::uint64_t measured = 0;  ///< the last token
   std::string critical;        ///< the last token's critical tile
   double mean_ratio = 0;       ///< measured / predicted, averaged over the tokens
@@ -53,7 +55,7 @@ struct Report {
   std::uint64_t setup_cycles = 0;
   std::uint64_t setup_wavelets = 0;
   std::vector<TokenRecord> tokens;
-  int hop_latency = 0;                ///< of the estimate
+  int hop_latency = 0;                ///< of the bound and the prediction
   std::vector<PhaseRecord> phases;    ///< per phase, in program order
   Tolerance tolerance;                ///< of the per-token phase check
   std::vector<Deviation> deviations;  ///< phases outside it, every token
