@@ -13,7 +13,7 @@ class RrArbModel {
   explicit RrArbModel(unsigned n) : n_(n) {}
 
   /// Index granted for request bits `req` this cycle (none when nobody requests).
-  std::optional<unsigned> grant(std::uint32_t req) const {
+  std::optional<unsigned> grant(std::uint64_t req) const {
     for (unsigned k = 0; k < n_; ++k) {
       unsigned i = (prio_ + k) % n_;
       if ((req >> i) & 1U) return i;
@@ -21,7 +21,7 @@ class RrArbModel {
     return std::nullopt;
   }
 
-  void clock(std::uint32_t req, bool advance) {
+  void clock(std::uint64_t req, bool advance) {
     auto g = grant(req);
     if (g && advance) prio_ = (*g + 1) % n_;
   }
