@@ -15,7 +15,7 @@ def fail(msg):
     sys.exit(1)
 
 
-def check_report(path, out, n_tokens, args):
+def check_report(path, out, n_tokens, args, on_time=False):
     with open(path) as f:
         r = json.load(f)
     prompt = [int(t) for t in args[args.index("--prompt") + 1].split(",")]
@@ -85,6 +85,10 @@ def check_report(path, out, n_tokens, args):
     for d in tol["deviations"]:
         if "critical tile (" not in d["where"]:
             fail(f"a deviation does not name its tile: {d}")
+    if on_time and tol["deviations"]:
+        d = tol["deviations"][0]
+        fail(f"{len(tol['deviations'])} phases outside the prediction, first pos {d['pos']} "
+             f"{d['phase']}: predicted {d['predicted']}, measured {d['measured']}; {d['where']}")
     print(f"report ok: {positions} tokens, {r['cycles_per_token']:.1f} cycles/token, "
           f"measured/bound {r['bound']['measured_over_bound']:.3f}")
 
@@ -113,6 +117,8 @@ def main():
     p.add_argument("--stderr-line", help="regex the single stderr line must match")
     p.add_argument("--stdout", help="regex stdout must match")
     p.add_argument("--tokens-expected", type=int)
+    p.add_argument("--on-time", action="store_true",
+                   help="every phase of every token within the prediction's tolerance")
     p.add_argument("--fst", action="append", default=[], metavar="PATH[:X_Y]",
                    help="an FST the run must write (removed first) and the tile whose "
                         "wm_tile it must hold [0_0]; repeatable")
@@ -124,7 +130,7 @@ def main():
     for path, _ in fsts:
         if os.path.exists(path):
             os.remove(path)
-    r = subprocess.run([a.wafersim, *args], capture_output=True, text=True, timeout=900)
+    r = subprocess.run([a.wafersim, *args], capture_output=True, text=True, timeout=3600)
     sys.stdout.write(r.stdout)
     sys.stdout.write(r.stderr)
     if r.returncode != a.status:
@@ -142,7 +148,8 @@ def main():
     if fsts and os.path.exists(args[args.index("--waves") + 1] + ".tiles"):
         fail("the per-tile wave folder was left behind")
     if a.tokens_expected is not None:
-        check_report(args[args.index("--report") + 1], r.stdout, a.tokens_expected, args)
+        check_report(args[args.index("--report") + 1], r.stdout, a.tokens_expected, args,
+                     a.on_time)
 
 
 if __name__ == "__main__":
