@@ -61,6 +61,17 @@ def rtl_args():
     return pkgs, libs
 
 
+def rtl_commit():
+    """Last commit touching the measured sources, '+dirty' if they have local changes."""
+    paths = ["rtl", "tb", "lint"]
+    git = ["git", "-C", str(ROOT)]
+    head = subprocess.run([*git, "log", "-1", "--format=%h", "--", *paths],
+                          capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run([*git, "status", "--porcelain", "--", *paths],
+                           capture_output=True, text=True).stdout.strip()
+    return head + ("+dirty" if dirty else "")
+
+
 def session_usage(sid):
     """(summed RSS bytes, CPU seconds incl. reaped children) of the live processes of sid."""
     rss = cpu = 0
@@ -245,6 +256,10 @@ def fmt_s(s):
     return f"{s:.0f} s" if s < 120 else f"{s / 60:.1f} min"
 
 
+def span(lo, hi):
+    return fmt_s(lo) if fmt_s(lo) == fmt_s(hi) else f"{fmt_s(lo)} - {fmt_s(hi)}"
+
+
 def table(doc):
     res = doc["results"]
     rows = ["| build | verilate wall / CPU / peak RSS | generated C++ | "
@@ -279,10 +294,9 @@ def table(doc):
                          f"{c['peak_rss_mb']:.0f} MB ({c['reason']})")
             cells.append(f"> {fmt_s(total + c['cpu_s'])}")
         elif x:
-            cells.append(f"not run; *extrapolated* {fmt_s(x['cpu_s_low'])} - "
-                         f"{fmt_s(x['cpu_s_high'])} CPU")
-            cells.append(f"*~{fmt_s(total + x['cpu_s_low'])} - "
-                         f"{fmt_s(total + x['cpu_s_high'])}*")
+            cells.append(f"not run; *extrapolated* {span(x['cpu_s_low'], x['cpu_s_high'])} "
+                         "CPU")
+            cells.append(f"*~{span(total + x['cpu_s_low'], total + x['cpu_s_high'])}*")
         else:
             cells += ["not run", f"{fmt_s(total)} (verilate)" if v else "-"]
         label = {"runtime": "Verilator runtime (verilated*.cpp, every model)",
@@ -338,6 +352,7 @@ def main():
         r = measure(name, steps, work, a)
         r["when_utc"] = datetime.datetime.now(datetime.timezone.utc).isoformat(
             timespec="seconds")
+        r["rtl_commit"] = rtl_commit()
         r["load_avg_1min_at_end"] = round(os.getloadavg()[0], 1)
         doc["results"][name] = r
         extrapolate(doc["results"])
