@@ -16,6 +16,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "wm/sim/wafersim/phases.hpp"
+
 namespace wm::sim::wafersim {
 
 namespace {
@@ -76,14 +78,6 @@ std::string xml_escape(std::string_view s) {
     }
   }
   return out;
-}
-
-std::string tile_label(unsigned t, unsigned width) {
-  return fmt::format("({}, {})", t % width, t / width);
-}
-
-std::string phase_label(const PhaseSpan& p) {
-  return p.layer >= 0 ? fmt::format("{} L{}", p.name, p.layer) : p.name;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -235,7 +229,7 @@ void tile_heatmap(const std::string& dir, const char* name, const PictureInput& 
   svg_open(f, w, h);
   svg_titles(f, in, what,
              fmt::format("{}, {}; mean {:.3f}, max {:.3f} at tile {}", unit, window_text(in),
-                         s.mean, s.max, tile_label(s.max_at, in.width)));
+                         s.mean, s.max, tile_name(s.max_at, in.width)));
   for (unsigned x = 0; x < in.width; ++x) {
     f.print(
         "<text stroke=\"none\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" "
@@ -256,7 +250,7 @@ void tile_heatmap(const std::string& dir, const char* name, const PictureInput& 
     f.print(
         "<g id=\"tile-{0}-{1}\" data-x=\"{0}\" data-y=\"{1}\" data-value=\"{2:.6f}\">"
         "<title>tile {3}: {4} {2:.3f} ({5} {6} in {7} cycles)</title>\n",
-        x, y, v, tile_label(t, in.width), unit, in.activity[t].*field, counter,
+        x, y, v, tile_name(t, in.width), unit, in.activity[t].*field, counter,
         in.last_cycle - in.first_cycle);
     f.print("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"#999\"/>\n",
             cx, cy, kCell, kCell, hex(c));
@@ -315,14 +309,14 @@ void link_load(const std::string& dir, const PictureInput& in) {
       const double bx = G::box_x(x), by = G::box_y(y);
       const double cx = bx + G::kBox / 2, cy = by + G::kBox / 2;
       if (x + 1 < w) {
-        const std::string east = tile_label(t + 1, w), west = tile_label(t, w);
+        const std::string east = tile_name(t + 1, w), west = tile_name(t, w);
         lanes.push_back({t, east, Dir::E, bx + gap0, cy - G::kLane, bx + gap1, cy - G::kLane,
                          bx + (gap0 + gap1) / 2, cy - G::kLane - 8});
         lanes.push_back({t + 1, west, Dir::W, bx + gap1, cy + G::kLane, bx + gap0, cy + G::kLane,
                          bx + (gap0 + gap1) / 2, cy + G::kLane + 17});
       }
       if (y + 1 < hgt) {
-        const std::string south = tile_label(t + w, w), north = tile_label(t, w);
+        const std::string south = tile_name(t + w, w), north = tile_name(t, w);
         const double ly = by + (gap0 + gap1) / 2 + 4;
         lanes.push_back({t, south, Dir::S, cx - G::kLane, by + gap0, cx - G::kLane, by + gap1,
                          cx - G::kLane - 8, ly, "end"});
@@ -358,14 +352,14 @@ void link_load(const std::string& dir, const PictureInput& in) {
   svg_open(f, width, height);
   svg_titles(f, in, "Link load: wavelets per cycle on each link direction",
              fmt::format("{}; mean {:.3f}, max {:.3f} from {} to {}", window_text(in), mean, max,
-                         tile_label(max_at->from, w), max_at->to));
+                         tile_name(max_at->from, w), max_at->to));
   for (unsigned t = 0; t < w * hgt; ++t) {
     const unsigned x = t % w, y = t / w;
     const TileActivity& a = in.activity[t];
     f.print(
         "<g><title>tile {}: ramp router to PE {:.3f}, PE to router {:.3f} "
         "wavelets per cycle</title>\n",
-        tile_label(t, w), static_cast<double>(a.ramp_rx) / cycles,
+        tile_name(t, w), static_cast<double>(a.ramp_rx) / cycles,
         static_cast<double>(a.ramp_tx) / cycles);
     f.print(
         "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"#eef1f5\" "
@@ -374,7 +368,7 @@ void link_load(const std::string& dir, const PictureInput& in) {
     f.print(
         "<text stroke=\"none\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" "
         "font-size=\"12\">{}</text></g>\n",
-        G::box_x(x) + G::kBox / 2, G::box_y(y) + G::kBox / 2 + 4, tile_label(t, w));
+        G::box_x(x) + G::kBox / 2, G::box_y(y) + G::kBox / 2 + 4, tile_name(t, w));
   }
   f.print(
       "<text stroke=\"none\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" "
@@ -389,7 +383,7 @@ void link_load(const std::string& dir, const PictureInput& in) {
         "<g id=\"link-{0}-{1}-{2}\" data-from=\"{3}\" data-to=\"{4}\" data-value=\"{5:.6f}\">"
         "<title>{3} to {4} (port {2}): {5:.4f} wavelets per cycle ({6} in {7} cycles)"
         "</title>\n",
-        l.from % w, l.from / w, kDir[static_cast<unsigned>(l.dir)], tile_label(l.from, w), l.to, v,
+        l.from % w, l.from / w, kDir[static_cast<unsigned>(l.dir)], tile_name(l.from, w), l.to, v,
         count, in.last_cycle - in.first_cycle);
     f.print("<polygon points=\"{}\" fill=\"{}\" stroke=\"#555\" stroke-width=\"0.6\"/>\n",
             arrow_points(l.x0, l.y0, l.x1, l.y1), hex(c));
@@ -415,7 +409,7 @@ class PhaseSegments {
   explicit PhaseSegments(const std::vector<PhaseSpan>& phases) {
     for (std::size_t i = 0; i < phases.size(); ++i) {
       segs_.push_back({phases[i].begin, phases[i].end, i});
-      names_.push_back(json_escape(phase_label(phases[i])));
+      names_.push_back(json_escape(phase_label(phases[i].name, phases[i].layer)));
     }
     std::stable_sort(segs_.begin(), segs_.end(),
                      [](const Seg& a, const Seg& b) { return a.begin < b.begin; });
@@ -496,7 +490,7 @@ void timeline(const std::string& dir, const PictureInput& in) {
         ",\n{{\"ph\":\"M\",\"pid\":1,\"tid\":{0},\"name\":\"thread_name\",\"args\":"
         "{{\"name\":\"tile {1}\"}}}},\n{{\"ph\":\"M\",\"pid\":1,\"tid\":{0},\"name\":"
         "\"thread_sort_index\",\"args\":{{\"sort_index\":{0}}}}}",
-        tile_tid(t), tile_label(t, in.width));
+        tile_tid(t), tile_name(t, in.width));
   }
   for (std::size_t i = 0; i < in.phases.size(); ++i) {
     const PhaseSpan& p = in.phases[i];
@@ -606,7 +600,7 @@ void write_report_dir(const std::string& dir, const PictureInput& in) {
         throw std::invalid_argument(
             fmt::format("pictures: tile {}: task span [{}, {}) is reversed or overlaps the one "
                         "before (ending at {})",
-                        tile_label(t, in.width), s.begin, s.end, prev));
+                        tile_name(t, in.width), s.begin, s.end, prev));
       }
       prev = s.end;
     }
@@ -622,13 +616,13 @@ void write_report_dir(const std::string& dir, const PictureInput& in) {
         throw std::invalid_argument(
             fmt::format("pictures: {}phase {} ends at {} before it "
                         "begins at {}",
-                        where, phase_label(p), p.end, p.begin));
+                        where, phase_label(p.name, p.layer), p.end, p.begin));
       }
     }
   };
   check_phases(in.phases, "");
   for (unsigned t = 0; t < in.tile_phases.size(); ++t) {
-    check_phases(in.tile_phases[t], fmt::format("tile {}: ", tile_label(t, in.width)));
+    check_phases(in.tile_phases[t], fmt::format("tile {}: ", tile_name(t, in.width)));
   }
   timeline(dir, in);
   tile_heatmap(dir, ReportFiles::kTileBusy, in, "Tile busy: fraction of cycles the PE has work",

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "wm/sim/wafersim/phases.hpp"
+
 namespace wm::sim::wafersim {
 
 namespace {
@@ -39,10 +41,6 @@ MeshOptions mesh_options(const sw::mapper::MeshProgram& p, const RunOptions& o,
     m.trace.directory = wave_dir;
   }
   return m;
-}
-
-std::string tile_name(const Mesh& m, unsigned t) {
-  return fmt::format("({}, {})", t % m.width(), t / m.width());
 }
 
 std::string join_limited(const std::vector<std::string>& items) {
@@ -245,7 +243,7 @@ void RtlRun::check_status(const char* when) const {
     if (s.sram_err) what += " SRAM access out of range";
     if (s.ecc_uncorr != 0) what += fmt::format(" {} uncorrectable ECC reads", s.ecc_uncorr);
     if (s.halted && s.err_code == 0) what += " PE halted";
-    if (!what.empty()) bad.push_back(tile_name(*mesh_, t) + ":" + what);
+    if (!what.empty()) bad.push_back(tile_name(t, mesh_->width()) + ":" + what);
   }
   if (!bad.empty()) {
     throw RtlError(fmt::format("RTL status {} (cycle {}): {}", when, mesh_->cycle(),
@@ -259,7 +257,7 @@ void RtlRun::stuck(const char* what) const {
   for (unsigned t = 0; t < mesh_->tiles(); ++t) {
     const Vwm_tile& m = mesh_->tile(t);
     if (m.act_busy_o != 0 || m.act_running_o != 0) {
-      busy.push_back(fmt::format("{} {}task {}", tile_name(*mesh_, t),
+      busy.push_back(fmt::format("{} {}task {}", tile_name(t, mesh_->width()),
                                  m.act_running_o != 0 ? "running " : "waiting, last ",
                                  m.act_task_o));
     }

@@ -86,7 +86,7 @@ void utilisation(const wm::sim::Mesh& mesh, const std::vector<wm::sim::TileActiv
   for (unsigned t = 0; t < mesh.tiles(); ++t) {
     const wm::sim::TileActivity a = mesh.activity(t) - before[t];
     const unsigned x = t % w, y = t / w;
-    const std::string tile = fmt::format("({}, {})", x, y);
+    const std::string tile = ws::tile_name(t, w);
     const double busy = static_cast<double>(a.busy) / cyc;
     const double mac = static_cast<double>(a.macs) / cyc;
     busy_sum += busy;
