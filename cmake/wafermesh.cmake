@@ -51,5 +51,9 @@ function(wm_verilated_model target)
            SOURCES ${WM_RTL_PACKAGES} ${_top_file}
            VERILATOR_ARGS ${args}
            OPT_FAST -O2)
-  set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  # Verilator's own headers are third-party: consumers see them as system headers, so their
+  # warnings (verilated_types.h under -Wextra) do not drown ours.
+  set_target_properties(${target} PROPERTIES
+    POSITION_INDEPENDENT_CODE ON
+    INTERFACE_SYSTEM_INCLUDE_DIRECTORIES "$<TARGET_PROPERTY:${target},INTERFACE_INCLUDE_DIRECTORIES>")
 endfunction()
