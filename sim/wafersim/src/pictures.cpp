@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "wm/sim/wafersim/json.hpp"
 #include "wm/sim/wafersim/phases.hpp"
 
 namespace wm::sim::wafersim {
@@ -50,21 +51,6 @@ class OutFile {
   std::string path_;
   std::unique_ptr<std::FILE, Closer> f_;
 };
-
-/// A JSON string body. Control characters become spaces: Perfetto's JSON reader rejects \u
-/// escapes, and a title needs none.
-std::string json_escape(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else {
-      out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
-    }
-  }
-  return out;
-}
 
 std::string xml_escape(std::string_view s) {
   std::string out;

@@ -7,6 +7,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "wm/sim/wafersim/json.hpp"
+
 namespace wm::sim::wafersim {
 
 namespace {
@@ -36,21 +38,6 @@ std::uint64_t between(const Report& r, std::size_t i) {
 }
 
 double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
-
-std::string json_string(const std::string& s) {
-  std::string o = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      o += '\\';
-      o += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      o += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    } else {
-      o += c;
-    }
-  }
-  return o + "\"";
-}
 
 std::string json_util(const Utilisation& u) {
   return fmt::format(R"({{"mean": {:.6f}, "max": {:.6f}, "max_at": {}}})", u.mean, u.max,
