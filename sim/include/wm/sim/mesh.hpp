@@ -256,6 +256,9 @@ class BasicMesh {
     job_.fetch_add(1, std::memory_order_acq_rel);
     job_.notify_all();
     for (auto& w : workers_) w.join();
+    // Runs the tiles' final blocks, as Verilator expects before a model is destroyed; in the
+    // regression's coverage build that is what writes each tile's counts.
+    for (auto& m : tiles_) m->final();
     for (auto* f : traced_) {
       if (f != nullptr && f->isOpen()) f->close();
     }
