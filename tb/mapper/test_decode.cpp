@@ -71,9 +71,9 @@ BOOST_AUTO_TEST_CASE(default_model_8x8) {
 BOOST_AUTO_TEST_CASE(capacity_with_the_bank_aware_layout) {
   const auto w = model::builtin_model();
   (void)check_decode(w, 4, 4, {1}, 2, 4, 4, 8, 15);
-  BOOST_CHECK_NO_THROW(mp::MeshDecoder(w, {5, 4}, {35}));
+  BOOST_CHECK_NO_THROW(mp::MeshDecoder(w, {5, 4}, {36}));
   BOOST_CHECK_THROW(mp::MeshDecoder(w, {4, 4}, {16}), mp::DoesNotFit);
-  BOOST_CHECK_THROW(mp::MeshDecoder(w, {5, 4}, {36}), mp::DoesNotFit);
+  BOOST_CHECK_THROW(mp::MeshDecoder(w, {5, 4}, {37}), mp::DoesNotFit);
 }
 
 BOOST_AUTO_TEST_CASE(default_model_non_square) {
@@ -156,6 +156,39 @@ BOOST_AUTO_TEST_CASE(tolerance_to_double) {
   BOOST_TEST(worst <= 5e-5 * w.config.n_layers);
   // The order is visible in the bits, so the bit-exact tests above do test the
   // mapping's order.
+  BOOST_TEST(differ > 0);
+}
+
+/// The mapping's order except the norms' sums of squares, left to right as on one PE.
+class SequentialNorms final : public model::OrderPolicy {
+ public:
+  explicit SequentialNorms(const model::OrderPolicy& mesh) : mesh_(mesh) {}
+  [[nodiscard]] const model::SumOrder& order(const model::SumSite& site,
+                                             std::int64_t n) const override {
+    const bool norm = site.stage == model::Stage::rms_att || site.stage == model::Stage::rms_ffn ||
+                      site.stage == model::Stage::rms_final;
+    return norm ? sequential_ : mesh_.order(site, n);
+  }
+
+ private:
+  const model::OrderPolicy& mesh_;
+  model::SumOrder sequential_ = model::SumOrder::sequential();
+};
+
+// The norms' sums of squares are reduced over the mesh row (docs/mapping.md, "Decode"), and
+// that order shows in the logits' bits: the bit-exact tests test it too.
+BOOST_AUTO_TEST_CASE(norm_sums_follow_the_mesh_row) {
+  const auto w = model::builtin_model();
+  const mp::MeshDecoder dec(w, {8, 8}, {4});
+  const SequentialNorms one_pe(dec.order());
+  model::FloatDecoder mesh(w, dec.order());
+  model::FloatDecoder sequential(w, one_pe);
+  int differ = 0;
+  for (int pos = 0; pos < 4; ++pos) {
+    const auto a = mesh.forward(1, pos);
+    const auto b = sequential.forward(1, pos);
+    for (std::size_t i = 0; i < a.size(); ++i) differ += fp::to_bits(a[i]) != fp::to_bits(b[i]);
+  }
   BOOST_TEST(differ > 0);
 }
 

@@ -29,7 +29,8 @@ namespace {
 constexpr float kRmsEps = 1e-5F;  // FloatDecoder's
 constexpr std::array<const char*, 6> kLibFiles = {"exp.s",  "recip.s",   "rsqrt.s",
                                                   "silu.s", "softmax.s", "rope.s"};
-constexpr unsigned kNeededColors = 6;
+constexpr unsigned kNeededColors = 7;
+constexpr const char* kNormSlice = "rmsnorm_slice";
 
 /// SRAM banks (rtl/sram: bank = word address mod kBanks). Two reads of one vector instruction
 /// in one bank in one cycle serialise, so the layout places the buffers an instruction reads
@@ -53,10 +54,11 @@ struct Gemv {
   std::vector<std::int64_t> cb;  ///< column bounds over mesh columns
 };
 
-/// GEMV output rows over the mesh rows. PE (0, 0) also runs every element-wise phase and holds
-/// the KV cache, so its whole row gets a smaller share: one for every kRowShare of the other
-/// rows on meshes of fewer than kFreeRow0 rows, none at all from kFreeRow0 rows on (the
-/// others then have room, and (0, 0) the most room for positions).
+/// GEMV output rows over the mesh rows. PE (0, 0) also holds the residual stream, runs the
+/// residual adds and every broadcast, and holds the KV cache, so its whole row gets a smaller
+/// share: one for every kRowShare of the other rows on meshes of fewer than kFreeRow0 rows,
+/// none at all from kFreeRow0 rows on (the others then have room, and (0, 0) the most room
+/// for positions).
 constexpr std::int64_t kRowShare = 4;
 constexpr int kFreeRow0 = 4;
 std::vector<std::int64_t> row_bounds(std::int64_t n, int height) {
@@ -180,6 +182,7 @@ class TileGen {
     // Weight blocks, one per GEMV, in program order, rows block_stride apart.
     std::vector<std::uint32_t> blocks;
     std::int64_t max_rows = 1;
+    std::int64_t ffn_rows = 0;  // this mesh row's rows of W1 (and W3): what SwiGLU works on
     std::vector<float> block;
     for (const Gemv& g : gemvs_) {
       const auto n = u32(g.rb[r_ + 1] - g.rb[r_]);
@@ -193,6 +196,7 @@ class TileGen {
       }
       blocks.push_back(mem.put(block, block_residue(g)));
       max_rows = std::max(max_rows, g.rb[r_ + 1] - g.rb[r_]);
+      if (g.stage == model::Stage::w1) ffn_rows = g.rb[r_ + 1] - g.rb[r_];
     }
     Built b;
     const model::Config& cfg = w_.config;
@@ -204,14 +208,16 @@ class TileGen {
       std::array<std::uint32_t, 4> tmp{};
       if (c_ == 0) {
         // SwiGLU reads pairs of h1, h3 and the four temporaries (wm_silu, wm_exp, wm_recip):
-        // six banks, no two alike.
-        h1 = mem.alloc(max_rows, 2);
-        h3 = mem.alloc(max_rows, 3);
+        // six banks, no two alike. Six buffers on the tiles that limit the positions, so
+        // sized for this row's W1 rows, not for the largest GEMV's (the classifier's).
+        h1 = mem.alloc(ffn_rows, 2);
+        h3 = mem.alloc(ffn_rows, 3);
         unsigned bank = 4;
-        for (auto& t : tmp) t = mem.alloc(max_rows, bank++);
+        for (auto& t : tmp) t = mem.alloc(ffn_rows, bank++);
       }
+      const Norms norms = norm_slices(mem);
       Attn at;
-      mark(a);  // rms_att of layer 0: (0, 0) alone works; the others wait for its broadcast
+      mark(a);  // rms_att of layer 0
       if (c_ == 0) {
         at = attn_layout(mem);
         a.op("lw r7, {}(r0)", at.pos);
@@ -220,36 +226,43 @@ class TileGen {
       }
       for (std::size_t i = 0; i < gemvs_.size(); ++i) {
         const model::Stage st = gemvs_[i].stage;
-        if (st == model::Stage::wq && gemvs_[i].layer > 0) mark(a);  // rms_att
+        const auto l = static_cast<std::size_t>(std::max(gemvs_[i].layer, 0));
+        if (st == model::Stage::wq) {
+          if (gemvs_[i].layer > 0) mark(a);  // rms_att
+          rmsnorm(a, scratch_, norms.att[l], gemvs_[i]);  // and the qkv mark
+        }
         if (c_ == 0 && st == model::Stage::wq) {
           qkv_attention(a, i, blocks, 0, at, at.out);
           i += 2;
         } else if (st == model::Stage::w1) {
           mark(a);  // rms_ffn
-          mark(a);  // ffn
+          rmsnorm(a, scratch_, norms.ffn[l], gemvs_[i]);  // and the ffn mark
           a.li(10, h1);
-          gemv(a, gemvs_[i], blocks[i], 0, 10, true, true);
+          gemv(a, gemvs_[i], blocks[i], 0, 10, false, true);
         } else if (st == model::Stage::w3) {
           a.li(10, h3);
           gemv(a, gemvs_[i], blocks[i], 0, 10, false, true);
           if (c_ == 0) swiglu_gather(a, gemvs_[i], h1, h3, tmp, 0);
         } else if (st == model::Stage::wk || st == model::Stage::wv) {
-          gemv(a, gemvs_[i], blocks[i], 0, 0, false);  // Q's broadcast of xb serves K and V
+          gemv(a, gemvs_[i], blocks[i], 0, 0, false);  // Q's input slice serves K and V
           if (st == model::Stage::wv) {
             mark(a);  // rope: column 0 only
             mark(a);  // attention: column 0, then the gather (passed through here)
           }
         } else {
-          if (st == model::Stage::wq) mark(a);  // qkv
           if (st == model::Stage::wo) mark(a);
           if (st == model::Stage::classifier) {
             mark(a);  // rms_final
-            mark(a);  // classifier
+            rmsnorm(a, scratch_, norms.final, gemvs_[i]);  // and the classifier mark
           }
-          gemv(a, gemvs_[i], blocks[i], 0, 0);
+          // Wo and W2 take the broadcast of what the gathers left in (0, 0); Q and the
+          // classifier read the slice their norm left in the scratch.
+          const bool bcast = st == model::Stage::wo || st == model::Stage::w2;
+          gemv(a, gemvs_[i], blocks[i], 0, 0, bcast);
         }
       }
       a.op("exit");
+      rmsnorm_slice(a, scratch_, scratch_);
       b.text = a.text();
     } else {
       coordinator(a, mem, blocks, b);
@@ -293,7 +306,8 @@ class TileGen {
 
   /// One MeshGEMV step of this tile. At (0, 0): broadcast the input at `src`,
   /// write the result at the address held in register `rdst`.
-  /// `bcast` = false: the input is the previous GEMV's (W3 after W1), already in every PE.
+  /// `bcast` = false: every PE already holds its slice of the input (a norm's output, or the
+  /// previous GEMV's input: W3 after W1).
   /// `keep`: column 0 keeps its rows at the address in `rdst` (for SwiGLU or attention) instead
   /// of gathering them.
   void gemv(AsmBuilder& a, const Gemv& g, std::uint32_t wblk, std::uint32_t src, unsigned rdst,
@@ -446,9 +460,9 @@ class TileGen {
     return m;
   }
 
-  /// Q, K, V GEMVs (one broadcast, rows kept at column 0), then on this column-0 PE RoPE and
-  /// attention for its heads into `out` (at (0, 0): xb), then the gather of the attention
-  /// output up column 0 into (0, 0)'s xb. Needs r7 = pos, r12 = pos + 1.
+  /// Q, K, V GEMVs (on the slice rms_att left, rows kept at column 0), then on this column-0
+  /// PE RoPE and attention for its heads into `out` (at (0, 0): xb), then the gather of the
+  /// attention output up column 0 into (0, 0)'s xb. Needs r7 = pos, r12 = pos + 1.
   void qkv_attention(AsmBuilder& a, std::size_t gi, const std::vector<std::uint32_t>& blocks,
                      std::uint32_t src, const Attn& m, std::uint32_t out) {
     const model::Config& cfg = w_.config;
@@ -461,7 +475,6 @@ class TileGen {
     const std::uint32_t cache = u32(positions_) * kvd;
     const std::uint32_t kc_l = m.kc + u32(l) * cache;
     const std::uint32_t vc_l = m.vc + u32(l) * cache;
-    mark(a);  // qkv
     a.li(1, kvd);
     a.op("mul r8, r7, r1");
     a.op("addi r9, r8, 0");
@@ -470,7 +483,7 @@ class TileGen {
     a.li(1, vc_l);
     a.op("add r9, r9, r1");
     a.li(10, m.q);
-    gemv(a, gemvs_[gi], blocks[gi], src, 10, true, true);
+    gemv(a, gemvs_[gi], blocks[gi], src, 10, false, true);
     gemv(a, gemvs_[gi + 1], blocks[gi + 1], src, 8, false, true);
     gemv(a, gemvs_[gi + 2], blocks[gi + 2], src, 9, false, true);
     mark(a);  // rope
@@ -531,29 +544,128 @@ class TileGen {
     gather(a, n, u32(q.m.rows - q.rb[r_ + 1]), out, 10);
   }
 
-  void rmsnorm(AsmBuilder& a, std::uint32_t x, std::uint32_t wn, std::uint32_t out) {
+  /// This tile's columns of every norm: the K split of the GEMVs that read the norm's output.
+  [[nodiscard]] std::pair<std::int64_t, std::int64_t> norm_cols() const {
+    const auto cb = split_bounds(w_.config.dim, s_.width);
+    return {cb[static_cast<std::size_t>(c_)], cb[static_cast<std::size_t>(c_) + 1]};
+  }
+
+  /// This tile's slice of every norm's weights.
+  struct Norms {
+    std::vector<std::uint32_t> att, ffn;  ///< per layer
+    std::uint32_t final = 0;
+  };
+  /// Each slice starts one bank above the slice of the norm's output it multiplies (the
+  /// output starts in kInputBank, like every GEMV input), so `xb * w` never reads two words
+  /// of one bank in a cycle.
+  Norms norm_slices(Layout& mem) const {
+    const auto [b, e] = norm_cols();
+    const auto dim = static_cast<std::size_t>(w_.config.dim);
+    const unsigned bank = (kInputBank + static_cast<unsigned>(b % kBanks) + 1) % kBanks;
+    const auto put = [&](std::span<const float> all, int l) {
+      return mem.put(all.subspan(static_cast<std::size_t>(l) * dim + static_cast<std::size_t>(b),
+                                 static_cast<std::size_t>(e - b)),
+                     bank);
+    };
+    Norms n;
+    for (int l = 0; l < w_.config.n_layers; ++l) n.att.push_back(put(w_.rms_att, l));
+    for (int l = 0; l < w_.config.n_layers; ++l) n.ffn.push_back(put(w_.rms_ffn, l));
+    n.final = put(w_.rms_final, 0);
+    return n;
+  }
+
+  /// RMSNorm of the residual over the mesh (docs/mapping.md, "Decode"), then the mark of
+  /// `next`, the GEMV that reads it: (0, 0) broadcasts x from `x`, every other PE copies it to
+  /// `x` (its scratch), and every PE runs rmsnorm_slice (below) with its slice of the norm's
+  /// weights at `wn`. A mesh row without rows of `next` skips the norm and takes the broadcast
+  /// only to pass it on, after entering `next`, as it took a GEMV's input: so it never enters
+  /// `next` last with nothing to do there (the bound's assumption, docs/mapping.md "Lower
+  /// bound"), and `next` never starts at its `exit`, which does not retire.
+  void rmsnorm(AsmBuilder& a, std::uint32_t x, std::uint32_t wn, const Gemv& next) {
     const auto dim = u32(w_.config.dim);
+    const bool skip = next.rb[r_ + 1] == next.rb[r_];
     a.comment("rmsnorm");
+    if (coord()) {
+      if (multi()) {
+        a.fout(6, kBroadcastColor, dim);
+        a.mem(7, x, dim);
+        a.op("fmov d6, d7");
+      }
+    } else {
+      if (skip) mark(a);
+      a.fin(6, kBroadcastColor, dim);
+      a.mem(7, x, dim);
+      a.op("fmov d7, d6");
+    }
+    if (!skip) {
+      a.li(6, wn);
+      a.op("call {}", kNormSlice);
+    }
+    if (coord() || !skip) mark(a);
+  }
+
+  /// The body of every norm, one subroutine per tile (five copies would cost column 0 KV cache
+  /// positions): this PE squares and sums its column slice of x (at `x`) from +0, the partials
+  /// chain to column 0 as a GEMV's do (so the total is summed in mesh_sum_order), PE (0, r)
+  /// turns the total into the scale r and streams it east, and every PE writes its slice of
+  /// (x * r) * w at `out`, w at r6. Every mesh row sums on its own: no total travels down
+  /// column 0.
+  void rmsnorm_slice(AsmBuilder& a, std::uint32_t x, std::uint32_t out) {
+    const auto dim = u32(w_.config.dim);
+    const auto [b, e] = norm_cols();
+    const auto k = u32(e - b);
+    a.label(kNormSlice);
+    if (c_ == 0) a.op("mv r13, ra");  // wm_rsqrt_s's call overwrites ra
     a.li(4, 0);
-    a.mem(0, x, dim);
-    a.op("fmac r4, d0, d0");
-    a.li(1, bits(model::inverse_length(dim)));
-    a.op("fmul r4, r4, r1");
-    a.li(1, bits(kRmsEps));
-    a.op("fadd r4, r4, r1");
-    a.op("call wm_rsqrt_s");
-    a.mem(1, out, dim);
-    a.op("fmul d1, d0, r4");
-    a.mem(2, wn, dim);
-    a.op("fmul d1, d1, d2");
+    if (k > 0) {
+      a.mem(0, x + u32(b), k);
+      a.op("fmac r4, d0, d0");
+    }
+    if (s_.width > 1) {
+      if (c_ == s_.width - 1) {
+        a.fout(3, reduce_color(c_), 1);
+        a.op("fmov d3, r4");
+      } else {
+        a.fin(4, reduce_color(c_ + 1), 1);
+        if (c_ > 0) {
+          a.fout(3, reduce_color(c_), 1);
+          a.op("fadd d3, d4, r4");
+        } else {
+          a.op("frsum r4, d4");
+        }
+      }
+    }
+    if (c_ == 0) {
+      a.li(1, bits(model::inverse_length(dim)));
+      a.op("fmul r4, r4, r1");
+      a.li(1, bits(kRmsEps));
+      a.op("fadd r4, r4, r1");
+      a.op("call wm_rsqrt_s");
+      if (s_.width > 1) {
+        a.fout(5, kScaleColor, 1);
+        a.op("fmov d5, r4");
+      }
+    } else {
+      a.li(4, bits(-0.0F));  // -0 + r is r for every r, +0 and NaN included: r4 = r
+      a.fin(5, kScaleColor, 1);
+      a.op("frsum r4, d5");
+    }
+    if (k > 0) {
+      a.mem(1, out + u32(b), k);
+      a.op("fmul d1, d0, r4");  // d0 still walks the x slice
+      a.mem_r(2, 6, k);
+      a.op("fmul d1, d1, d2");
+    }
+    a.op("jalr r0, {}, 0", c_ == 0 ? "r13" : "ra");
   }
 
   void coordinator(AsmBuilder& a, Layout& mem, const std::vector<std::uint32_t>& blocks, Built& b) {
     const model::Config& cfg = w_.config;
     const std::int64_t tmp_len = std::max<std::int64_t>(cfg.dim, cfg.hidden_dim);
     // Banks of the vectors read together: xb and hb are GEMV inputs (kInputBank, the blocks
-    // one above); the residuals read x with xb2 and xb; the norms xb with the norm weights;
-    // SwiGLU (wm_silu, wm_exp, wm_recip, then * hb2) pairs of hb, sy, hb2 and t[0..2].
+    // one above); the residuals read x with xb2 and xb; the norm xb with its weights
+    // (norm_slices); SwiGLU (wm_silu, wm_exp, wm_recip, then * hb2) pairs of hb, sy, hb2 and
+    // t[0..2].
     const std::uint32_t x = mem.alloc(cfg.dim, 2);
     const std::uint32_t xb = mem.alloc(cfg.dim, kInputBank);
     const std::uint32_t xb2 = mem.alloc(cfg.dim, 4);
@@ -569,15 +681,7 @@ class TileGen {
     const std::uint32_t logits = shared;
     const std::array<std::uint32_t, 3> t = {shared, shared + u32(tmp_step),
                                             shared + u32(2 * tmp_step)};
-    const auto norm = [&](std::span<const float> all, int l) {
-      const auto n = static_cast<std::size_t>(cfg.dim);
-      return mem.put(all.subspan(static_cast<std::size_t>(l) * n, n), 1);
-    };
-    std::vector<std::uint32_t> rms_att;
-    std::vector<std::uint32_t> rms_ffn;
-    for (int l = 0; l < cfg.n_layers; ++l) rms_att.push_back(norm(w_.rms_att, l));
-    for (int l = 0; l < cfg.n_layers; ++l) rms_ffn.push_back(norm(w_.rms_ffn, l));
-    const std::uint32_t rms_final = norm(w_.rms_final, 0);
+    const Norms norms = norm_slices(mem);
     const Attn at = attn_layout(mem);
     b.x_addr = x;
     b.pos_addr = at.pos;
@@ -593,7 +697,7 @@ class TileGen {
     for (int l = 0; l < cfg.n_layers; ++l) {
       const std::uint32_t dim = u32(cfg.dim);
       mark(a);  // rms_att
-      rmsnorm(a, x, rms_att[static_cast<std::size_t>(l)], xb);
+      rmsnorm(a, x, norms.att[static_cast<std::size_t>(l)], gemvs_[gi]);  // and the qkv mark
       qkv_attention(a, gi, blocks, xb, at, xb);
       gi += 3;
       mark(a);  // wo
@@ -604,10 +708,9 @@ class TileGen {
       a.mem(1, xb2, dim);
       a.op("fadd d0, d0, d1");
       mark(a);  // rms_ffn
-      rmsnorm(a, x, rms_ffn[static_cast<std::size_t>(l)], xb);
-      mark(a);  // ffn
+      rmsnorm(a, x, norms.ffn[static_cast<std::size_t>(l)], gemvs_[gi]);  // and the ffn mark
       a.li(10, hb);
-      next_gemv(xb, 10, true, true);
+      next_gemv(xb, 10, false, true);
       a.li(10, hb2);
       next_gemv(xb, 10, false, true);
       a.li(10, hb);
@@ -620,15 +723,15 @@ class TileGen {
       a.op("fadd d0, d0, d1");
     }
     mark(a);  // rms_final
-    rmsnorm(a, x, rms_final, xb);
-    mark(a);  // classifier
+    rmsnorm(a, x, norms.final, gemvs_[gi]);  // and the classifier mark
     a.li(10, logits);
-    next_gemv(xb, 10);
+    next_gemv(xb, 10, false);
     a.comment("logits to the host");
     a.fout(5, gather_color(0), u32(cfg.vocab_size));
     a.mem(6, logits, u32(cfg.vocab_size));
     a.op("fmov d5, d6");
     a.op("exit");
+    rmsnorm_slice(a, x, xb);
     b.text = a.text();
   }
 
@@ -673,6 +776,13 @@ std::vector<Route> decode_routes(int c, int r, int width, int height) {
   if (tx != 0) {
     routes.push_back({kBroadcastColor, RouteMode::fixed, rx, tx});
   }
+  // A norm's scale, from PE (0, r) east along its row, a copy to every ramp on the way.
+  if (width > 1) {
+    const std::uint8_t east = c + 1 < width ? bit(Dir::e) : 0;
+    routes.push_back(c == 0 ? Route{kScaleColor, RouteMode::fixed, bit(Dir::p), bit(Dir::e)}
+                            : Route{kScaleColor, RouteMode::fixed, bit(Dir::w),
+                                    static_cast<std::uint8_t>(bit(Dir::p) | east)});
+  }
   return routes;
 }
 
@@ -687,9 +797,12 @@ const model::SumOrder& MeshOrderPolicy::order(const model::SumSite& site, std::i
     case model::Stage::w1:
     case model::Stage::w2:
     case model::Stage::w3:
-    case model::Stage::classifier: {
-      auto it = gemv_.find(n);
-      if (it == gemv_.end()) it = gemv_.emplace(n, mesh_sum_order(n, width_)).first;
+    case model::Stage::classifier:
+    case model::Stage::rms_att:
+    case model::Stage::rms_ffn:
+    case model::Stage::rms_final: {
+      auto it = split_.find(n);
+      if (it == split_.end()) it = split_.emplace(n, mesh_sum_order(n, width_)).first;
       return it->second;
     }
     default:
@@ -1272,21 +1385,37 @@ std::vector<MeshDecoder::Phase> MeshDecoder::bound(int pos, int hop_latency) con
   const HostStep s = step(0, pos);
   std::vector<Phase> out = phases();
   // Which tiles can enter a phase last (docs/mapping.md, "Lower bound"): (0, 0) for every
-  // phase it enters after a gather or its own element-wise work; for rope and attention, which
-  // each column-0 PE enters on its own, any column-0 PE with heads.
-  const auto kvb = kv_head_bounds(w_.config, shape_.height);
-  std::vector<std::size_t> column0;
-  for (int r = 0; r < shape_.height; ++r) {
-    if (kvb[static_cast<std::size_t>(r) + 1] > kvb[static_cast<std::size_t>(r)]) {
-      column0.push_back(static_cast<std::size_t>(r) * static_cast<std::size_t>(shape_.width));
+  // phase it enters after a gather into it (wo, and the norms after the residual add); for
+  // rope and attention, which each column-0 PE enters on its own, any column-0 PE with heads.
+  // The GEMV phases after a norm (qkv, ffn, classifier) are entered as each PE has its slice
+  // of the norm; a mesh row ends its norm 2 cycles (a hop of the broadcast) after the row
+  // above, and the row's last PE takes its scale last, so the last-column PE of the last mesh
+  // row that has rows of the GEMV (the rows without skip the norm and enter early).
+  const auto column = [&](const std::vector<std::int64_t>& rb, std::size_t c) {
+    std::vector<std::size_t> tiles;
+    for (std::size_t r = 0; r + 1 < rb.size(); ++r) {
+      if (rb[r + 1] > rb[r]) tiles.push_back(r * static_cast<std::size_t>(shape_.width) + c);
     }
-  }
+    return tiles;
+  };
+  const auto last_row = [&](const std::vector<std::int64_t>& rb) {
+    return std::vector<std::size_t>{column(rb, static_cast<std::size_t>(shape_.width) - 1).back()};
+  };
+  const model::Config& c = w_.config;
+  const auto kvb = kv_head_bounds(c, shape_.height);
+  const std::map<std::string, std::vector<std::size_t>> candidates = {
+      {"rope", column(kvb, 0)},
+      {"attention", column(kvb, 0)},
+      {"qkv", last_row(kvb)},
+      {"ffn", last_row(row_bounds(c.hidden_dim, shape_.height))},
+      {"classifier", last_row(row_bounds(c.vocab_size, shape_.height))}};
   ScheduleModel model(program_, trace_all(program_, s),
                       activations(s, program_.tiles.size(), shape_.width), hop_latency);
   for (std::size_t p = 0; p < out.size(); ++p) {
-    const bool own = out[p].name == "rope" || out[p].name == "attention";
+    const auto own = candidates.find(out[p].name);
     std::int64_t b = -1;
-    for (const std::size_t t : own ? column0 : std::vector<std::size_t>{0}) {
+    for (const std::size_t t :
+         own != candidates.end() ? own->second : std::vector<std::size_t>{0}) {
       const std::int64_t e = model.window({p, t});
       b = b < 0 ? e : std::min(b, e);
     }

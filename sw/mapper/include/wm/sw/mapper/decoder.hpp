@@ -4,8 +4,9 @@
 // MeshGEMV over all PEs (input broadcast from PE (0, 0) on a multicast color, partials
 // chain-reduced along the mesh rows into column 0). The column-0 PEs keep the Q/K/V rows of
 // their heads and run RoPE and attention (KV cache in their SRAM), and SwiGLU on their W1/W3
-// rows; PE (0, 0) holds the residual stream, runs RMSNorm and the residual adds, and streams
-// the logits to the host.
+// rows; PE (0, 0) holds the residual stream, runs the residual adds, and streams the logits to
+// the host. RMSNorm runs on every PE over its column slice of the broadcast residual, its sum
+// of squares chain-reduced along each mesh row like a GEMV's partials.
 
 #include <cstdint>
 #include <map>
@@ -20,15 +21,16 @@
 namespace wm::sw::mapper {
 
 inline constexpr std::uint8_t kBroadcastColor = 5;  ///< static multicast from PE (0, 0)
+inline constexpr std::uint8_t kScaleColor = 6;  ///< a norm's scale, east from PE (0, r) on row r
 
 struct DecodeOptions {
   /// Positions the KV cache and RoPE table hold; 0 means the model's seq_len.
   int max_positions = 0;
 };
 
-/// The golden model's sum orders for this mapping: GEMV rows split over the
-/// mesh columns and chain-reduced to column 0 (mesh_sum_order); every other sum
-/// left to right on PE (0, 0).
+/// The golden model's sum orders for this mapping: GEMV rows and the norms' sums of squares
+/// split over the mesh columns and chain-reduced to column 0 (mesh_sum_order); every other
+/// sum left to right on one PE.
 class MeshOrderPolicy final : public model::OrderPolicy {
  public:
   explicit MeshOrderPolicy(int width) : width_(width) {}
@@ -38,7 +40,7 @@ class MeshOrderPolicy final : public model::OrderPolicy {
  private:
   int width_;
   model::SumOrder sequential_ = model::SumOrder::sequential();
-  mutable std::map<std::int64_t, model::SumOrder> gemv_;  // one per length, built on first use
+  mutable std::map<std::int64_t, model::SumOrder> split_;  // one per length, built on first use
 };
 
 /// The schedule model (docs/mapping.md, "Cycle estimate") on any program whose tiles carry
@@ -84,7 +86,7 @@ class MeshDecoder {
   [[nodiscard]] std::vector<Phase> predict(int pos, int hop_latency = 2) const;
   /// A lower bound of each phase at `pos`: the same instruction streams at their least cost
   /// (one cycle per instruction and element, the routers' zero-load latency), from the tile
-  /// that enters the phase last (all in `compute`).
+  /// that enters the phase last (all in `compute`; docs/mapping.md, "Lower bound").
   [[nodiscard]] std::vector<Phase> bound(int pos, int hop_latency = 2) const;
   /// The prediction (what wafersim checks the measured phases against).
   [[nodiscard]] std::vector<Phase> estimate(int pos, int hop_latency = 2) const {
