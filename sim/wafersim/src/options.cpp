@@ -102,7 +102,7 @@ mapping's order, and reports the cycles.
                         busy, MAC and link load (SVG) and index.html showing them
   --waves FILE.fst      FST waves of the traced tiles (scripts/waves/tile.gtkw lays one out)
   --waves-tiles TILES   the tiles to trace, X,Y pairs separated by spaces, e.g. '0,0 3,1'
-                        [0,0: the host port, norms and attention]; one tile writes FILE.fst,
+                        [0,0: the host port, the residual and a head]; one tile writes FILE.fst,
                         several one FST each, named FILE's stem + _tile_X_Y (decode.fst ->
                         decode_tile_0_0.fst, decode_tile_3_1.fst); paths printed at the end
   --waves-from C        first traced cycle [0]
