@@ -88,9 +88,16 @@ module wm_router #(
   } cause_e;
 
   // ---------------------------------------------------------------------------------------------
-  // Routing table: one entry per color, element c at [c*Width +: Width].
-  logic [NumColors*2-1:0]       mode_q, mode_d;
-  logic [NumColors*NumDirs-1:0] rx_q, rx_d, tx_q, tx_d;
+  // Per-queue state and decisions are kept as bit planes, one NumQueues-wide word per bit:
+  // queue q = input * NumColors + color, and bit b of a per-queue field sits at
+  // [b*NumQueues + q]. Every step below is then a handful of word operations over all 40 queues
+  // rather than a loop of single-bit ones, which Verilator turns into thousands of bit inserts
+  // per router per cycle (the router was most of the composed simulator's run time). The
+  // routing table is laid out to match: mode bit b of color c at [b*NumColors + c], receive set
+  // bit d of color c at [d*NumColors + c] (queue q's own bit: its input and color), transmit set
+  // bit d of color c at [d*NumColors + c] (replicated per input, a per-output plane).
+  logic [2*NumColors-1:0]       mode_q, mode_d;
+  logic [NumDirs*NumColors-1:0] rx_q, rx_d, tx_q, tx_d;
 
   // Ports that lead off the mesh from this tile.
   wm_pkg::dir_set_t off_edge;
@@ -104,22 +111,25 @@ module wm_router #(
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Input queues, one per (input, color); queue q = input * NumColors + color. Each input keeps
-  // its colors' ring buffers in one memory (one write port: an input takes one wavelet a cycle)
-  // and the per-queue logic is written as loops, not generate blocks: Verilator then emits it
-  // once per router instead of once per queue, which keeps a flattened 8 x 8 mesh compilable.
+  // Input queues, one per (input, color). Each input keeps its colors' ring buffers in one
+  // memory (one write port: an input takes one wavelet a cycle); pointers and counts are bit
+  // planes (see above). No generate block per queue: Verilator emits the queue logic once per
+  // router, which keeps a flattened 8 x 8 mesh compilable. Only reading the heads is per queue.
   localparam int unsigned PtrWidth  = (QueueDepth > 1) ? $clog2(QueueDepth) : 1;
   localparam int unsigned AddrWidth = (NumColors * QueueDepth > 1) ?
                                       $clog2(NumColors * QueueDepth) : 1;
 
   logic [NumQueues-1:0]          q_push, q_pop, q_valid, q_full, q_sink;
   logic [NumQueues*WWidth-1:0]   q_head;
-  logic [NumQueues*NumDirs-1:0]  q_route;         // every output the head must reach
-  logic [NumQueues*NumDirs-1:0]  q_want;          // route minus the copies already sent
-  logic [NumQueues*3-1:0]        q_cause;         // cause_e per queue
-  logic [NumQueues*NumDirs-1:0]  sent_q, sent_d;  // multicast progress per queue
-  logic [NumQueues*PtrWidth-1:0] wptr_q, wptr_d, rptr_q, rptr_d;
-  logic [NumQueues*CntWidth-1:0] cnt_q, cnt_d;
+  logic [NumDirs*NumQueues-1:0]  q_route;         // every output the head must reach
+  logic [NumDirs*NumQueues-1:0]  q_want;          // route minus the copies already sent
+  logic [NumDirs*NumQueues-1:0]  sent_q, sent_d;  // multicast progress: output d took a copy
+  logic [PtrWidth*NumQueues-1:0] wptr_q, wptr_d, rptr_q, rptr_d;
+  logic [CntWidth*NumQueues-1:0] cnt_q, cnt_d;
+
+  // What each head's header says, from this tile's position: destination east (x_gt), west
+  // (x_lt), south (y_gt), north (y_lt); and whether it is a configuration wavelet.
+  logic [NumQueues-1:0] hd_x_gt, hd_x_lt, hd_y_gt, hd_y_lt, hd_cfg;
 
   // Per input: the arriving color is out of range, or hits a full queue (sender broke credits).
   logic [NumDirs-1:0] in_bad_color, in_overflow;
@@ -127,112 +137,174 @@ module wm_router #(
   for (genvar i = 0; i < NumDirs; i++) begin : gen_in
     logic [WWidth-1:0]           mem_q [NumColors*QueueDepth];
     logic [NumColors*WWidth-1:0] heads;
+    logic [NumColors-1:0]        x_gt, x_lt, y_gt, y_lt, cfg;
     wm_pkg::color_t              in_color;
+    logic [NumColors-1:0]        in_hit;  // one-hot color of the arriving wavelet, if any
+    logic [PtrWidth-1:0]         wptr;
     logic [AddrWidth-1:0]        waddr;
 
-    assign in_color = in_wavelet_i[i*WWidth+ColorLsb +: wm_pkg::ColorWidth];
-    assign waddr    = AddrWidth'((32'(in_color) % NumColors) * QueueDepth +
-                      32'(wptr_q[(i*NumColors + 32'(in_color) % NumColors)*PtrWidth +: PtrWidth]));
+    assign in_color        = in_wavelet_i[i*WWidth+ColorLsb +: wm_pkg::ColorWidth];
+    // A color >= NumColors shifts out: no queue is hit, and the wavelet is dropped.
+    assign in_hit          = in_valid_i[i] ? (NumColors'(1) << in_color) : '0;
+    assign in_bad_color[i] = in_valid_i[i] && (32'(in_color) >= NumColors);
+    assign q_push[i*NumColors +: NumColors] = in_hit & ~q_full[i*NumColors +: NumColors];
+    // The ramp may hold a wavelet on a full queue (valid/ready); a neighbour may not.
+    if (i == 32'(wm_pkg::DirP)) begin : gen_ramp
+      assign in_overflow[i] = 1'b0;
+    end else begin : gen_link
+      assign in_overflow[i] = |(in_hit & q_full[i*NumColors +: NumColors]);
+    end
+
+    always_comb begin
+      for (int unsigned b = 0; b < PtrWidth; b++) begin
+        wptr[b] = |(in_hit & wptr_q[b*NumQueues + i*NumColors +: NumColors]);
+      end
+    end
+    assign waddr = AddrWidth'((32'(in_color) % NumColors) * QueueDepth + 32'(wptr));
 
     // Storage has no reset: an entry is unobservable until written.
     always_ff @(posedge clk_i) begin
-      if (in_valid_i[i] && (32'(in_color) < NumColors) &&
-          !q_full[i*NumColors + 32'(in_color) % NumColors]) begin
+      if (q_push[i*NumColors +: NumColors] != '0) begin
         mem_q[waddr] <= in_wavelet_i[i*WWidth +: WWidth];
       end
     end
 
+    // The heads and what their headers say. The table entry is fixed per queue (its color), so
+    // only the header needs reading per head; the rest is word-wide below.
     always_comb begin
       for (int unsigned c = 0; c < NumColors; c++) begin
-        heads[c*WWidth +: WWidth] =
-            mem_q[c*QueueDepth + 32'(rptr_q[(i*NumColors+c)*PtrWidth +: PtrWidth])];
+        logic [PtrWidth-1:0] rp;
+        logic [WWidth-1:0]   head;
+        wm_pkg::coord_t      dst_x, dst_y;
+        for (int unsigned b = 0; b < PtrWidth; b++) begin
+          rp[b] = rptr_q[b*NumQueues + i*NumColors + c];
+        end
+        head                      = mem_q[c*QueueDepth + 32'(rp)];
+        heads[c*WWidth +: WWidth] = head;
+        dst_x                     = head[DstXLsb +: wm_pkg::CoordWidth];
+        dst_y                     = head[DstYLsb +: wm_pkg::CoordWidth];
+        x_gt[c]                   = dst_x > x_i;
+        x_lt[c]                   = dst_x < x_i;
+        y_gt[c]                   = dst_y > y_i;
+        y_lt[c]                   = dst_y < y_i;
+        cfg[c]                    = head[CtrlBit] && (head[31:28] == CfgOpcode);
       end
     end
     assign q_head[i*NumColors*WWidth +: NumColors*WWidth] = heads;
+    assign hd_x_gt[i*NumColors +: NumColors] = x_gt;
+    assign hd_x_lt[i*NumColors +: NumColors] = x_lt;
+    assign hd_y_gt[i*NumColors +: NumColors] = y_gt;
+    assign hd_y_lt[i*NumColors +: NumColors] = y_lt;
+    assign hd_cfg[i*NumColors +: NumColors]  = cfg;
   end
 
-  // Pushes, pointers and counts.
+  // Valid and full from the count planes: != 0 and == QueueDepth.
   always_comb begin
-    for (int unsigned i = 0; i < NumDirs; i++) begin
-      logic [31:0] color;
-      color           = 32'(in_wavelet_i[i*WWidth+ColorLsb +: wm_pkg::ColorWidth]);
-      in_bad_color[i] = in_valid_i[i] && (color >= NumColors);
-      in_overflow[i]  = 1'b0;
-      for (int unsigned c = 0; c < NumColors; c++) begin
-        q_push[i*NumColors+c] = in_valid_i[i] && (color == c) && !q_full[i*NumColors+c];
-        // The ramp may hold a wavelet on a full queue (valid/ready); a neighbour may not.
-        if (in_valid_i[i] && (color == c) && q_full[i*NumColors+c] &&
-            (i != 32'(wm_pkg::DirP))) begin
-          in_overflow[i] = 1'b1;
-        end
-      end
-    end
-    for (int unsigned q = 0; q < NumQueues; q++) begin
-      logic [PtrWidth-1:0] wp, rp;
-      wp = wptr_q[q*PtrWidth +: PtrWidth];
-      rp = rptr_q[q*PtrWidth +: PtrWidth];
-      if (q_push[q]) wp = (32'(wp) == QueueDepth - 1) ? '0 : wp + PtrWidth'(1);
-      if (q_pop[q])  rp = (32'(rp) == QueueDepth - 1) ? '0 : rp + PtrWidth'(1);
-      wptr_d[q*PtrWidth +: PtrWidth] = wp;
-      rptr_d[q*PtrWidth +: PtrWidth] = rp;
-      cnt_d[q*CntWidth +: CntWidth]  = cnt_q[q*CntWidth +: CntWidth] + CntWidth'(q_push[q]) -
-                                       CntWidth'(q_pop[q]);
+    q_valid = '0;
+    q_full  = '1;
+    for (int unsigned b = 0; b < CntWidth; b++) begin
+      q_valid = q_valid | cnt_q[b*NumQueues +: NumQueues];
+      q_full  = q_full & ((((QueueDepth >> b) & 1) != 0) ? cnt_q[b*NumQueues +: NumQueues] :
+                                                           ~cnt_q[b*NumQueues +: NumQueues]);
     end
   end
 
-  // Route of every head. The table entry is fixed per queue (its color): no lookup mux.
+  // Counts move by push - pop, pointers by one (back to 0 after QueueDepth - 1): ripple carry
+  // and borrow across the planes.
   always_comb begin
-    for (int unsigned i = 0; i < NumDirs; i++) begin
-      for (int unsigned c = 0; c < NumColors; c++) begin
-        logic [WWidth-1:0] head;
-        wm_pkg::coord_t    dst_x, dst_y;
-        logic [1:0]        mode;
-        logic              is_cfg;
-        wm_pkg::dir_set_t  xy, route, tx, sent;
-        logic [2:0]        cause;
-        logic [CntWidth-1:0] cnt;
-        logic              valid;
-        head   = q_head[(i*NumColors+c)*WWidth +: WWidth];
-        dst_x  = head[DstXLsb +: wm_pkg::CoordWidth];
-        dst_y  = head[DstYLsb +: wm_pkg::CoordWidth];
-        mode   = mode_q[c*2 +: 2];
-        tx     = tx_q[c*NumDirs +: NumDirs];
-        is_cfg = head[CtrlBit] && (head[31:28] == CfgOpcode);
-        xy     = '0;
-        if (dst_x > x_i)      xy[wm_pkg::DirE] = 1'b1;
-        else if (dst_x < x_i) xy[wm_pkg::DirW] = 1'b1;
-        else if (dst_y > y_i) xy[wm_pkg::DirS] = 1'b1;
-        else if (dst_y < y_i) xy[wm_pkg::DirN] = 1'b1;
-        else                  xy[wm_pkg::DirP] = 1'b1;
-
-        route = '0;
-        cause = CauseRoute;
-        if (is_cfg || mode == ModeAddressed) begin
-          if (is_cfg && xy[wm_pkg::DirP]) cause = CauseConfig;
-          else route = xy;
-        end else if (mode == ModeStatic) begin
-          if (rx_q[c*NumDirs+i] && (tx != '0)) route = tx;
-          else cause = CauseNoRoute;
-        end else begin
-          cause = CauseUnconfigured;
-        end
-        if ((route & off_edge) != '0) begin
-          route = '0;
-          cause = CauseOffEdge;
-        end
-        cnt   = cnt_q[(i*NumColors+c)*CntWidth +: CntWidth];
-        sent  = sent_q[(i*NumColors+c)*NumDirs +: NumDirs];
-        valid = (cnt != '0);
-        q_valid[i*NumColors+c]                      = valid;
-        q_full[i*NumColors+c]                       = (32'(cnt) == QueueDepth);
-        q_sink[i*NumColors+c]                       = valid && (cause != CauseRoute);
-        q_route[(i*NumColors+c)*NumDirs +: NumDirs] = route;
-        q_want[(i*NumColors+c)*NumDirs +: NumDirs]  = valid ? (route & ~sent) : '0;
-        q_cause[(i*NumColors+c)*3 +: 3]             = cause;
+    logic [NumQueues-1:0] up, down, wcarry, rcarry, wwrap, rwrap;
+    up   = q_push & ~q_pop;
+    down = q_pop & ~q_push;
+    for (int unsigned b = 0; b < CntWidth; b++) begin
+      logic [NumQueues-1:0] c;
+      c                               = cnt_q[b*NumQueues +: NumQueues];
+      cnt_d[b*NumQueues +: NumQueues] = c ^ (up | down);
+      up                              = up & c;
+      down                            = down & ~c;
+    end
+    wcarry = q_push;
+    rcarry = q_pop;
+    wwrap  = q_push;
+    rwrap  = q_pop;
+    for (int unsigned b = 0; b < PtrWidth; b++) begin
+      logic [NumQueues-1:0] wp, rp;
+      wp = wptr_q[b*NumQueues +: NumQueues];
+      rp = rptr_q[b*NumQueues +: NumQueues];
+      if ((((QueueDepth - 1) >> b) & 1) != 0) begin
+        wwrap = wwrap & wp;
+        rwrap = rwrap & rp;
+      end else begin
+        wwrap = wwrap & ~wp;
+        rwrap = rwrap & ~rp;
       end
+      wptr_d[b*NumQueues +: NumQueues] = wp ^ wcarry;
+      rptr_d[b*NumQueues +: NumQueues] = rp ^ rcarry;
+      wcarry                           = wcarry & wp;
+      rcarry                           = rcarry & rp;
+    end
+    for (int unsigned b = 0; b < PtrWidth; b++) begin
+      wptr_d[b*NumQueues +: NumQueues] = wptr_d[b*NumQueues +: NumQueues] & ~wwrap;
+      rptr_d[b*NumQueues +: NumQueues] = rptr_d[b*NumQueues +: NumQueues] & ~rwrap;
     end
   end
 
+  // Route of every head. Exactly one of these holds for each queue: it routes by its header
+  // (configuration wavelets and addressed colors) or by its color's transmit set (static), or
+  // it is sunk for one cause; a route off the edge turns into a sink as well.
+  logic [NumQueues-1:0] q_config, q_unconfigured, q_no_route, q_off_edge;
+
+  // The colors whose table entry has mode m.
+  function automatic logic [NumColors-1:0] mode_is(input logic [2*NumColors-1:0] planes,
+                                                   input logic [1:0]             m);
+    mode_is = '1;
+    for (int unsigned b = 0; b < 2; b++) begin
+      mode_is = mode_is & (m[b] ? planes[b*NumColors +: NumColors] :
+                                  ~planes[b*NumColors +: NumColors]);
+    end
+  endfunction
+
+  always_comb begin
+    logic [NumColors-1:0]         static_c, addressed_c, tx_any_c;
+    logic [NumQueues-1:0]         by_header, by_table, is_static, x_eq;
+    logic [NumDirs*NumQueues-1:0] xy;
+    static_c    = mode_is(mode_q, ModeStatic);
+    addressed_c = mode_is(mode_q, ModeAddressed);
+    tx_any_c    = '0;
+    for (int unsigned d = 0; d < NumDirs; d++) begin
+      tx_any_c = tx_any_c | tx_q[d*NumColors +: NumColors];
+    end
+    is_static = {NumDirs{static_c}};
+
+    // Dimension-ordered: X first, then Y, then the ramp.
+    x_eq                                    = ~(hd_x_gt | hd_x_lt);
+    xy                                      = '0;
+    xy[wm_pkg::DirE*NumQueues +: NumQueues] = hd_x_gt;
+    xy[wm_pkg::DirW*NumQueues +: NumQueues] = hd_x_lt;
+    xy[wm_pkg::DirS*NumQueues +: NumQueues] = x_eq & hd_y_gt;
+    xy[wm_pkg::DirN*NumQueues +: NumQueues] = x_eq & hd_y_lt;
+    xy[wm_pkg::DirP*NumQueues +: NumQueues] = x_eq & ~(hd_y_gt | hd_y_lt);
+
+    by_header      = hd_cfg | {NumDirs{addressed_c}};
+    q_config       = hd_cfg & xy[wm_pkg::DirP*NumQueues +: NumQueues];
+    by_table       = ~by_header & is_static & rx_q & {NumDirs{tx_any_c}};
+    q_no_route     = ~by_header & is_static & ~by_table;
+    q_unconfigured = ~by_header & ~is_static;
+    by_header      = by_header & ~q_config;
+
+    q_off_edge = '0;
+    for (int unsigned d = 0; d < NumDirs; d++) begin
+      q_route[d*NumQueues +: NumQueues] = (by_header & xy[d*NumQueues +: NumQueues]) |
+                                          (by_table & {NumDirs{tx_q[d*NumColors +: NumColors]}});
+      q_off_edge = q_off_edge | (q_route[d*NumQueues +: NumQueues] & {NumQueues{off_edge[d]}});
+    end
+    for (int unsigned d = 0; d < NumDirs; d++) begin
+      q_route[d*NumQueues +: NumQueues] = q_route[d*NumQueues +: NumQueues] & ~q_off_edge;
+      q_want[d*NumQueues +: NumQueues]  = q_valid & q_route[d*NumQueues +: NumQueues] &
+                                          ~sent_q[d*NumQueues +: NumQueues];
+    end
+  end
+
+  assign q_sink = q_valid & (q_config | q_unconfigured | q_no_route | q_off_edge);
   assign busy_o = q_valid;
 
   // ---------------------------------------------------------------------------------------------
@@ -248,15 +320,11 @@ module wm_router #(
       out_credit_i[wm_pkg::DirP*NumColors +: NumColors];
   assign credit_err[wm_pkg::DirP] = 1'b0;
 
-  always_comb begin
-    for (int unsigned o = 0; o < NumDirs; o++) begin
-      for (int unsigned q = 0; q < NumQueues; q++) begin
-        req[o*NumQueues+q] = q_want[q*NumDirs+o] && credit_ok[o*NumColors + q % NumColors];
-      end
-    end
-  end
-
   for (genvar o = 0; o < NumDirs; o++) begin : gen_out
+    // Queue q's color is q % NumColors: the output's per-color credits, once per input.
+    assign req[o*NumQueues +: NumQueues] = q_want[o*NumQueues +: NumQueues] &
+                                           {NumDirs{credit_ok[o*NumColors +: NumColors]}};
+
     wm_rr_arb #(
       .N(NumQueues)
     ) u_arb (
@@ -277,8 +345,8 @@ module wm_router #(
       logic [NumColors*CntWidth-1:0] unused_count;
       always_comb begin
         gnt_color = '0;
-        for (int unsigned q = 0; q < NumQueues; q++) begin
-          if (gnt[o*NumQueues+q]) gnt_color[q % NumColors] = 1'b1;
+        for (int unsigned i = 0; i < NumDirs; i++) begin
+          gnt_color = gnt_color | gnt[o*NumQueues + i*NumColors +: NumColors];
         end
       end
       wm_credit_cnt #(
@@ -318,18 +386,29 @@ module wm_router #(
     .gnt_valid_o(sink_valid)
   );
   assign sink_w             = q_head[sink_idx*WWidth +: WWidth];
-  assign sink_cause         = q_cause[sink_idx*3 +: 3];
   assign unused_sink_header = sink_w[WWidth-1:wm_pkg::DataWidth];
+
+  // The causes exclude each other (see the route above): the order of the tests is immaterial.
+  always_comb begin
+    if (q_off_edge[sink_idx])          sink_cause = CauseOffEdge;
+    else if (q_no_route[sink_idx])     sink_cause = CauseNoRoute;
+    else if (q_unconfigured[sink_idx]) sink_cause = CauseUnconfigured;
+    else if (q_config[sink_idx])       sink_cause = CauseConfig;
+    else                               sink_cause = CauseRoute;
+  end
 
   // Queue pops and multicast progress: a head leaves once every output of its route took a copy.
   always_comb begin
-    for (int unsigned q = 0; q < NumQueues; q++) begin
-      logic [NumDirs-1:0] sent_now;
-      for (int unsigned o = 0; o < NumDirs; o++) sent_now[o] = gnt[o*NumQueues+q];
-      sent_now = sent_now | sent_q[q*NumDirs +: NumDirs];
-      q_pop[q] = sink_gnt[q] || (q_valid[q] && !q_sink[q] &&
-                 ((sent_now & q_route[q*NumDirs +: NumDirs]) == q_route[q*NumDirs +: NumDirs]));
-      sent_d[q*NumDirs +: NumDirs] = q_pop[q] ? '0 : sent_now;
+    logic [NumQueues-1:0] all_sent;
+    all_sent = '1;
+    for (int unsigned o = 0; o < NumDirs; o++) begin
+      all_sent = all_sent & (gnt[o*NumQueues +: NumQueues] | sent_q[o*NumQueues +: NumQueues] |
+                             ~q_route[o*NumQueues +: NumQueues]);
+    end
+    q_pop = sink_gnt | (q_valid & ~q_sink & all_sent);
+    for (int unsigned o = 0; o < NumDirs; o++) begin
+      sent_d[o*NumQueues +: NumQueues] = (gnt[o*NumQueues +: NumQueues] |
+                                          sent_q[o*NumQueues +: NumQueues]) & ~q_pop;
     end
   end
 
@@ -351,9 +430,13 @@ module wm_router #(
       unique case (sink_cause)
         CauseConfig: begin
           if (cfg_color < NumColors) begin
-            mode_d[cfg_color*2 +: 2]             = sink_w.data[22:21];
-            rx_d[cfg_color*NumDirs +: NumDirs]   = sink_w.data[9:5];
-            tx_d[cfg_color*NumDirs +: NumDirs]   = sink_w.data[4:0];
+            for (int unsigned b = 0; b < 2; b++) begin
+              mode_d[b*NumColors + cfg_color] = sink_w.data[21+b];
+            end
+            for (int unsigned d = 0; d < NumDirs; d++) begin
+              rx_d[d*NumColors + cfg_color] = sink_w.data[5+d];
+              tx_d[d*NumColors + cfg_color] = sink_w.data[d];
+            end
           end else begin
             err_d[ErrUnconfigured] = 1'b1;
             n_drop                 = n_drop + 4'd1;
