@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "wm/sim/mesh.hpp"
+#include "wm/sim/activity.hpp"
 
 namespace wm::sim::wafersim {
 
