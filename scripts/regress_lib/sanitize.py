@@ -27,7 +27,7 @@ from regress_lib.report import Failure, Stage
 DEFAULT_TESTS = (r"^(sw_|model\.|mapper$|test_sw_fp$|test_secded$|test_fifo_d|test_rr_arb_n|"
                  r"test_credit_cnt$|test_harness_|fuzz_corpus_|test_pe$|test_fabric_(1x1|2x3)$|"
                  r"test_wafersim_|wafersim_(usage_|error_|help$|small_model$|decode_3x2_gqa$))")
-# Alignment is recoverable only so that ubsan.supp can waive the one third-party file that
+# Alignment is recoverable only so that ubsan.supp can waive Verilator's runtime, which
 # stores unaligned on purpose; halt_on_error still stops at any other alignment report.
 SAN_FLAGS = ("-fsanitize=address,undefined -fno-sanitize-recover=undefined "
              "-fsanitize-recover=alignment -fno-omit-frame-pointer")
