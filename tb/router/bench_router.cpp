@@ -35,7 +35,7 @@ constexpr unsigned kHopCycles = 2 + WM_HOP_LATENCY, kRampCycles = 1;
 // One simulation: reset, load every color addressed, then the caller's traffic.
 class Bench {
  public:
-  explicit Bench(std::uint64_t seed) : dut_(&ctx_), drv_(dut_, routes_, kDepth, seed, opts()) {
+  explicit Bench(std::uint64_t seed) : dut_(&ctx_), drv_(dut_, routes_, kDepth, WM_HOP_LATENCY, seed, opts()) {
     for (unsigned c = 0; c < kColors; ++c) set_addressed(routes_, c);
     // Reset held over two clock edges: the flops see it whatever their initial values.
     dut_.rst_ni = 0;

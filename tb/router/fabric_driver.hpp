@@ -39,11 +39,13 @@ struct DriverOptions {
 template <class Dut>
 class FabricDriver {
  public:
-  FabricDriver(Dut& dut, const MeshRoutes& routes, unsigned queue_depth, std::uint64_t seed,
-               DriverOptions opt = {})
+  // `hop_latency` is the fabric's HopLatency: drained() needs it to see past the link stages.
+  FabricDriver(Dut& dut, const MeshRoutes& routes, unsigned queue_depth, unsigned hop_latency,
+               std::uint64_t seed, DriverOptions opt = {})
       : dut_(dut),
         routes_(routes),
         depth_(queue_depth),
+        hop_latency_(hop_latency),
         opt_(opt),
         rng_(seed),
         score_(routes.tiles(), routes.colors()),
@@ -155,8 +157,10 @@ class FabricDriver {
   void sample() {
     const unsigned tiles = routes_.tiles(), colors = routes_.colors();
     bool progress = false;
+    took_in_ = host_sent_;
     for (unsigned t = 0; t < tiles; ++t) {
       if (offered_[t] != kNone) {
+        took_in_ = true;
         const unsigned lane = offered_[t];
         if (lane < colors && !get_bits(dut_.ramp_in_ready_o, t * colors + lane, 1)) {
           throw std::runtime_error(fmt::format(
@@ -215,6 +219,7 @@ class FabricDriver {
       }
     }
     if (host_sent_) progress = true;
+    quiet_ = nothing_visible() ? quiet_ + 1 : 0;
     if (progress || (score_.outstanding() == 0 && idle_sources())) {
       last_progress_ = cycle_;
     } else if (cycle_ - last_progress_ > opt_.watchdog) {
@@ -225,19 +230,13 @@ class FabricDriver {
     ++cycle_;
   }
 
-  // Nothing left anywhere: sources empty, every expected wavelet delivered, every queue and
-  // link empty.
+  // Nothing left anywhere, as of the last sample: sources empty, every expected wavelet
+  // delivered, and nothing seen in a queue or on a link for hop_latency + 1 cycles in a row.
+  // Two places hold a wavelet out of sight: a ramp or the host port that took it this cycle
+  // (it reaches a queue at the next edge), and a router's output register and all but the last
+  // of its link stages (link_valid_o shows the last stage only), for up to HopLatency cycles.
   bool drained() const {
-    if (!idle_sources() || score_.outstanding() != 0) return false;
-    const unsigned tiles = routes_.tiles();
-    const unsigned qbits = tiles * kNumDirs * routes_.colors();
-    for (unsigned i = 0; i < qbits; i += 64) {
-      if (get_bits(dut_.busy_o, i, std::min(64u, qbits - i))) return false;
-    }
-    for (unsigned i = 0; i < tiles * kNumDirs; i += 64) {
-      if (get_bits(dut_.link_valid_o, i, std::min(64u, tiles * kNumDirs - i))) return false;
-    }
-    return !dut_.host_out_valid_o;
+    return quiet_ > hop_latency_ && idle_sources() && score_.outstanding() == 0;
   }
 
   // The non-empty router queues, as "tile (x, y) in D color c".
@@ -288,6 +287,20 @@ class FabricDriver {
   void reset_latency() { latency_sum_ = latency_max_ = 0; }
 
  private:
+  // Nothing in any queue or on any link this cycle, and nothing taken in.
+  bool nothing_visible() const {
+    if (took_in_) return false;
+    const unsigned tiles = routes_.tiles();
+    const unsigned qbits = tiles * kNumDirs * routes_.colors();
+    for (unsigned i = 0; i < qbits; i += 64) {
+      if (get_bits(dut_.busy_o, i, std::min(64u, qbits - i))) return false;
+    }
+    for (unsigned i = 0; i < tiles * kNumDirs; i += 64) {
+      if (get_bits(dut_.link_valid_o, i, std::min(64u, tiles * kNumDirs - i))) return false;
+    }
+    return !dut_.host_out_valid_o;
+  }
+
   void enqueue(unsigned src, const Wavelet& w) {
     expect(src, w, Dir::P);
     const unsigned lane = std::min(w.color, routes_.colors());
@@ -308,6 +321,7 @@ class FabricDriver {
   Dut& dut_;
   const MeshRoutes& routes_;
   unsigned depth_;
+  unsigned hop_latency_;
   DriverOptions opt_;
   std::mt19937_64 rng_;
   Scoreboard score_;
@@ -326,7 +340,8 @@ class FabricDriver {
   std::vector<std::uint64_t> link_use_;      // wavelets per (tile, output port)
   Outcome outcome_;                          // reused by every trace
   std::vector<std::uint64_t> blocked_;       // colors each ramp refuses, by block()
-  bool host_sent_ = false, count_links_ = false;
+  bool host_sent_ = false, count_links_ = false, took_in_ = false;
+  unsigned quiet_ = 0;  // samples in a row with nothing_visible()
   std::uint64_t cycle_ = 0, last_progress_ = 0, latency_sum_ = 0, latency_max_ = 0;
 };
 
