@@ -78,6 +78,28 @@ BOOST_AUTO_TEST_CASE(order_decides_the_rounding) {
                     std::invalid_argument);
 }
 
+// A KV cache dealt over a mesh row: chunk c holds terms c, c + k, ...; the counts are split's.
+BOOST_AUTO_TEST_CASE(dealt_chunks) {
+  const SumOrder o = SumOrder::deal(5, 2, ReductionTree::chain(2));
+  BOOST_TEST((o.bounds == std::vector<std::int64_t>{0, 3, 5}));
+  BOOST_TEST(o.dealt);
+  BOOST_CHECK_NO_THROW(o.check(5));
+  SumOrder wrong = o;
+  wrong.bounds = {0, 2, 5};  // terms 0, 2 and 1, 3, 5: there is no term 5
+  BOOST_CHECK_THROW(wrong.check(5), std::invalid_argument);
+  // Dealt: {1e8, -1e8} = 0 and {1, 1} = 2, total 2. Cut in halves: (1e8 + 1) + (-1e8 + 1) =
+  // 1e8 - 1e8 = 0. Left to right: 1.
+  const std::array<float, 4> t = {1e8F, 1.0F, -1e8F, 1.0F};
+  std::array<float, 4> scratch{};
+  BOOST_TEST(ordered_sum(t, SumOrder::deal(4, 2, ReductionTree::chain(2)), scratch) == 2.0F);
+  BOOST_TEST(ordered_sum(t, SumOrder::split(4, 2, ReductionTree::chain(2)), scratch) == 0.0F);
+  BOOST_TEST(ordered_sum(t, SumOrder::sequential(), scratch) == 1.0F);
+  // More chunks than terms: the empty ones add +0.
+  const float z = ordered_sum(std::span<const float>(t).first(2),
+                              SumOrder::deal(2, 4, ReductionTree::chain(4)), scratch);
+  BOOST_TEST(z == 1e8F);
+}
+
 BOOST_AUTO_TEST_CASE(empty_sums_are_positive_zero) {
   std::array<float, 4> scratch{};
   const float z = ordered_sum({}, SumOrder::sequential(), scratch);

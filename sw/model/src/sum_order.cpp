@@ -90,6 +90,12 @@ SumOrder SumOrder::split(std::int64_t n, int parts, ReductionTree tree) {
   return o;
 }
 
+SumOrder SumOrder::deal(std::int64_t n, int parts, ReductionTree tree) {
+  SumOrder o = split(n, parts, std::move(tree));
+  o.dealt = true;
+  return o;
+}
+
 void SumOrder::check(std::int64_t n) const {
   if (bounds.empty()) {
     if (tree.leaves() != 1) {
@@ -112,6 +118,19 @@ void SumOrder::check(std::int64_t n) const {
     throw std::invalid_argument(fmt::format("sum order has {} chunks but its tree {} leaves",
                                             bounds.size() - 1, tree.leaves()));
   }
+  if (dealt) {
+    // Dealing round robin gives chunk c exactly ceil((n - c) / k) terms; other counts name
+    // terms that do not exist or leave some out.
+    const auto k = static_cast<std::int64_t>(bounds.size() - 1);
+    for (std::int64_t c = 0; c < k; ++c) {
+      const std::int64_t want = n / k + (c < n % k ? 1 : 0);
+      if (bounds[c + 1] - bounds[c] != want) {
+        throw std::invalid_argument(fmt::format(
+            "dealt sum order: chunk {} counts {} terms, dealing {} over {} gives it {}", c,
+            bounds[c + 1] - bounds[c], n, k, want));
+      }
+    }
+  }
 }
 
 float ordered_sum(std::span<const float> terms, const SumOrder& order, std::span<float> scratch) {
@@ -133,7 +152,15 @@ float ordered_sum(std::span<const float> terms, const SumOrder& order, std::span
         fmt::format("ordered_sum needs {} scratch floats, got {}", chunks, scratch.size()));
   }
   for (std::size_t c = 0; c < chunks; ++c) {
-    scratch[c] = chunk_sum(order.bounds[c], order.bounds[c + 1]);
+    if (order.dealt) {
+      float acc = 0.0F;
+      for (auto i = static_cast<std::int64_t>(c); i < n; i += static_cast<std::int64_t>(chunks)) {
+        acc = acc + terms[static_cast<std::size_t>(i)];
+      }
+      scratch[c] = acc;
+    } else {
+      scratch[c] = chunk_sum(order.bounds[c], order.bounds[c + 1]);
+    }
   }
   for (const ReductionTree::Step s : order.tree.steps()) {
     scratch[static_cast<std::size_t>(s.dst)] =

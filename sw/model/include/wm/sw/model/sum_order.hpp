@@ -37,18 +37,25 @@ class ReductionTree {
   std::vector<Step> steps_;
 };
 
-/// The order of one sum of n terms: the terms are split into contiguous chunks (one PE's share
-/// each), every chunk is summed left to right starting from +0.0f (a zeroed accumulator),
-/// and the chunk sums are combined by `tree`. No bounds means a single chunk: the plain
-/// left-to-right sum of llama2.c's loops.
+/// The order of one sum of n terms: the terms are split into chunks (one PE's share each),
+/// every chunk is summed in term order starting from +0.0f (a zeroed accumulator), and the
+/// chunk sums are combined by `tree`. No bounds means a single chunk: the plain left-to-right
+/// sum of llama2.c's loops.
 struct SumOrder {
   std::vector<std::int64_t> bounds;  ///< chunk c is terms [bounds[c], bounds[c+1]); empty: one
   ReductionTree tree = ReductionTree::chain(1);
+  /// The terms are dealt round robin instead: with k chunks, chunk c holds terms c, c + k,
+  /// c + 2k, ... (a KV cache whose positions are dealt over the PEs of a mesh row). `bounds`
+  /// then only counts them: chunk c holds bounds[c+1] - bounds[c] terms, as `split` cuts them.
+  bool dealt = false;
 
   static SumOrder sequential() { return {}; }
   /// `parts` near-equal chunks (the first n % parts one longer), combined by `tree`, which must
   /// have `parts` leaves. Chunks may be empty when parts > n (padding PEs contribute +0).
   static SumOrder split(std::int64_t n, int parts, ReductionTree tree);
+  /// The n terms dealt round robin into `parts` chunks (term t into chunk t % parts), combined
+  /// by `tree`; the chunks hold as many terms as `split`'s. Empty chunks contribute +0.
+  static SumOrder deal(std::int64_t n, int parts, ReductionTree tree);
 
   /// Throws std::invalid_argument unless this order sums exactly n terms.
   void check(std::int64_t n) const;
