@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <string>
+#include <tuple>
 
 #include "mesh_fixture.hpp"
 #include "wm/sw/mapper/decoder.hpp"
@@ -70,10 +71,57 @@ BOOST_AUTO_TEST_CASE(default_model_8x8) {
 // bit-exact with tiles of different packings.
 BOOST_AUTO_TEST_CASE(capacity_with_the_bank_aware_layout) {
   const auto w = model::builtin_model();
-  (void)check_decode(w, 4, 4, {1}, 2, 4, 4, 8, 15);
-  BOOST_CHECK_NO_THROW(mp::MeshDecoder(w, {5, 4}, {36}));
-  BOOST_CHECK_THROW(mp::MeshDecoder(w, {4, 4}, {16}), mp::DoesNotFit);
-  BOOST_CHECK_THROW(mp::MeshDecoder(w, {5, 4}, {37}), mp::DoesNotFit);
+  (void)check_decode(w, 4, 4, {1}, 2, 4, 4, 8, 35);
+  BOOST_CHECK_THROW(mp::MeshDecoder(w, {4, 4}, {36}), mp::DoesNotFit);
+}
+
+/// The default model's weights with a longer context, so the KV cache, not seq_len, limits
+/// the positions.
+model::Weights long_context_model() {
+  model::GenParams p;
+  p.config.seq_len = 1024;
+  return model::generate(p);
+}
+
+// The KV cache is dealt over the mesh row (docs/mapping.md, "Attention over the mesh row"),
+// so the positions grow with the width; DoesNotFit stays exact at each limit.
+BOOST_AUTO_TEST_CASE(kv_cache_dealt_over_the_row) {
+  const auto w = long_context_model();
+  for (const auto& [width, height, most] :
+       {std::tuple{4, 4, 35}, std::tuple{5, 4, 97}, std::tuple{8, 8, 336}}) {
+    BOOST_TEST_CONTEXT(width << "x" << height) {
+      BOOST_CHECK_NO_THROW(mp::MeshDecoder(w, {width, height}, {most}));
+      BOOST_CHECK_THROW(mp::MeshDecoder(w, {width, height}, {most + 1}), mp::DoesNotFit);
+    }
+  }
+  // Mapped at the limit (4x4 held 15 positions when a head's cache was on one PE), the
+  // decode stays bit-exact.
+  (void)check_decode(w, 4, 4, {1, 2}, 1, 12, 4, 8, 35);
+}
+
+// The benchmark model: one head's cache (2 * 4 layers * 64 positions * 32 = 16,384
+// words) is more than a PE's SRAM, so before the cache was dealt over the row no mesh could
+// hold it. It maps onto 32x32; on 16x16 its weights alone are more than the mesh's SRAM.
+BOOST_AUTO_TEST_CASE(dim256_model_maps_onto_32x32) {
+  model::GenParams p;
+  p.config.dim = 256;
+  p.config.hidden_dim = 688;
+  p.config.n_layers = 4;
+  p.config.n_heads = 8;
+  p.config.n_kv_heads = 8;
+  p.config.vocab_size = 512;
+  p.config.seq_len = 64;
+  const auto w = model::generate(p);
+  const mp::MeshShape big{32, 32};
+  const auto c = w.config;
+  BOOST_TEST(2 * c.n_layers * c.seq_len * c.head_size() > static_cast<int>(big.mem_words));
+  const mp::MeshDecoder dec(w, big);
+  BOOST_TEST(dec.max_positions() == c.seq_len);
+  const std::int64_t weights = c.n_layers * (2 * c.dim * c.dim + 2 * c.dim * c.kv_dim() +
+                                             3 * c.dim * c.hidden_dim) +
+                               c.vocab_size * c.dim;
+  BOOST_TEST(weights > std::int64_t{16} * 16 * big.mem_words);
+  BOOST_CHECK_THROW(mp::MeshDecoder(w, {16, 16}), mp::DoesNotFit);
 }
 
 BOOST_AUTO_TEST_CASE(default_model_non_square) {
@@ -124,8 +172,7 @@ BOOST_AUTO_TEST_CASE(does_not_fit) {
     }
   };
   expect(4, 2, {}, 8, "SRAM words per PE");  // 115200 weight words > 8 x 12288
-  expect(4, 4, {}, 64,
-         "SRAM words per PE");  // the full 64-position KV cache on (0, 0)
+  expect(4, 4, {}, 64, "SRAM words per PE");  // 16 of 64 positions per PE of a row
   expect(4, 4, {4, 4, 12288, 5}, 8, "colors");
   expect(4, 4, {}, 65, "positions");
 }
@@ -187,6 +234,41 @@ BOOST_AUTO_TEST_CASE(norm_sums_follow_the_mesh_row) {
   for (int pos = 0; pos < 4; ++pos) {
     const auto a = mesh.forward(1, pos);
     const auto b = sequential.forward(1, pos);
+    for (std::size_t i = 0; i < a.size(); ++i) differ += fp::to_bits(a[i]) != fp::to_bits(b[i]);
+  }
+  BOOST_TEST(differ > 0);
+}
+
+/// The mapping's order except the softmax denominator and the attention values, left to right
+/// as when a head's whole cache was on one PE.
+class SequentialAttention final : public model::OrderPolicy {
+ public:
+  explicit SequentialAttention(const model::OrderPolicy& mesh) : mesh_(mesh) {}
+  [[nodiscard]] const model::SumOrder& order(const model::SumSite& site,
+                                             std::int64_t n) const override {
+    const bool attn =
+        site.stage == model::Stage::softmax_sum || site.stage == model::Stage::attn_value;
+    return attn ? sequential_ : mesh_.order(site, n);
+  }
+
+ private:
+  const model::OrderPolicy& mesh_;
+  model::SumOrder sequential_ = model::SumOrder::sequential();
+};
+
+// The softmax denominator and the value sums are dealt over the mesh row and chain-reduced
+// (docs/mapping.md, "Attention over the mesh row"); that order shows in the logits' bits, so
+// the bit-exact tests test it too.
+BOOST_AUTO_TEST_CASE(attention_sums_follow_the_mesh_row) {
+  const auto w = model::builtin_model();
+  const mp::MeshDecoder dec(w, {4, 4}, {12});
+  const SequentialAttention one_pe(dec.order());
+  model::FloatDecoder mesh(w, dec.order());
+  model::FloatDecoder sequential(w, one_pe);
+  int differ = 0;
+  for (int pos = 0; pos < 12; ++pos) {
+    const auto a = mesh.forward(1 + pos, pos);
+    const auto b = sequential.forward(1 + pos, pos);
     for (std::size_t i = 0; i < a.size(); ++i) differ += fp::to_bits(a[i]) != fp::to_bits(b[i]);
   }
   BOOST_TEST(differ > 0);

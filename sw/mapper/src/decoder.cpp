@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <array>
+#include <deque>
+#include <limits>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <tuple>
 #include <utility>
@@ -27,8 +30,8 @@ namespace wm::sw::mapper {
 namespace {
 
 constexpr float kRmsEps = 1e-5F;  // FloatDecoder's
-constexpr std::array<const char*, 6> kLibFiles = {"exp.s",  "recip.s",   "rsqrt.s",
-                                                  "silu.s", "softmax.s", "rope.s"};
+constexpr std::array<const char*, 5> kLibFiles = {"exp.s", "recip.s", "rsqrt.s", "silu.s",
+                                                  "rope.s"};
 constexpr unsigned kNeededColors = 7;
 constexpr const char* kNormSlice = "rmsnorm_slice";
 
@@ -72,11 +75,15 @@ std::vector<std::int64_t> row_bounds(std::int64_t n, int height) {
   return b;
 }
 
-/// KV heads over the mesh rows, near-equal (row 0 included: its attention state fits beside
-/// PE (0, 0)'s other buffers): mesh row r runs attention for kv heads [b[r], b[r+1]) and their
-/// query heads, so Q, K and V rows are cut at head boundaries.
+/// KV heads over the mesh rows, near-equal: mesh row r runs attention for kv heads
+/// [b[r], b[r+1]) and their query heads, so Q, K and V rows are cut at head boundaries. With
+/// more mesh rows than kv heads, row 0 gets none: PE (0, 0) holds the residual stream and the
+/// FFN's buffers, and a head would add its Q, K, V rows, KV cache share and RoPE table there.
 std::vector<std::int64_t> kv_head_bounds(const model::Config& c, int height) {
-  return split_bounds(c.n_kv_heads, height);
+  if (height <= c.n_kv_heads) return split_bounds(c.n_kv_heads, height);
+  std::vector<std::int64_t> b{0};
+  for (const std::int64_t e : split_bounds(c.n_kv_heads, height - 1)) b.push_back(e);
+  return b;
 }
 
 std::vector<Gemv> decode_gemvs(const model::Weights& w, int width, int height) {
@@ -177,6 +184,7 @@ class TileGen {
     Layout mem(code_base, packing_);
     AsmBuilder a;
     marks_ = 0;
+    labels_ = 0;
     a.comment(fmt::format("decode tile ({}, {})", c_, r_));
     a.label("boot");
     // Weight blocks, one per GEMV, in program order, rows block_stride apart.
@@ -217,13 +225,9 @@ class TileGen {
       }
       const Norms norms = norm_slices(mem);
       Attn at;
+      if (c_ == 0 || heads()) at = attn_layout(mem);
+      b.pos_addr = at.pos;
       mark(a);  // rms_att of layer 0
-      if (c_ == 0) {
-        at = attn_layout(mem);
-        a.op("lw r7, {}(r0)", at.pos);
-        a.op("addi r12, r7, 1");
-        b.pos_addr = at.pos;
-      }
       for (std::size_t i = 0; i < gemvs_.size(); ++i) {
         const model::Stage st = gemvs_[i].stage;
         const auto l = static_cast<std::size_t>(std::max(gemvs_[i].layer, 0));
@@ -247,7 +251,8 @@ class TileGen {
           gemv(a, gemvs_[i], blocks[i], 0, 0, false);  // Q's input slice serves K and V
           if (st == model::Stage::wv) {
             mark(a);  // rope: column 0 only
-            mark(a);  // attention: column 0, then the gather (passed through here)
+            mark(a);  // attention: with column 0 when the row has heads
+            if (heads()) column_attention(a, at, gemvs_[i].layer);
           }
         } else {
           if (st == model::Stage::wo) mark(a);
@@ -295,11 +300,16 @@ class TileGen {
 
   std::vector<assembler::Source> sources(const std::string& main) const {
     std::vector<assembler::Source> src{{fmt::format("decode_{}_{}.s", c_, r_), main}};
+    // Column 0 runs every special function; the other PEs of a row with heads their
+    // attention's exps.
+    const auto lib = [&](const char* f) {
+      const std::string path = std::string(WM_ASM_LIB_DIR) + "/" + f;
+      src.push_back({path, assembler::read_text_file(path)});
+    };
     if (c_ == 0) {
-      for (const char* f : kLibFiles) {
-        const std::string path = std::string(WM_ASM_LIB_DIR) + "/" + f;
-        src.push_back({path, assembler::read_text_file(path)});
-      }
+      for (const char* f : kLibFiles) lib(f);
+    } else if (heads()) {
+      lib("exp.s");
     }
     return src;
   }
@@ -415,10 +425,27 @@ class TileGen {
     gather(a, n, below, h1, rdst);
   }
 
-  /// A column-0 PE's attention state: its kv heads [kv0, kv1), their cache, its query rows.
+  /// Does this tile's mesh row run attention (has kv heads)?
+  [[nodiscard]] bool heads() const {
+    const auto kvb = kv_head_bounds(w_.config, s_.height);
+    return kvb[static_cast<std::size_t>(r_) + 1] > kvb[static_cast<std::size_t>(r_)];
+  }
+
+  /// The cache slots of this column: position p lives on column p % W, in slot p / W
+  /// (docs/mapping.md, "Attention over the mesh row"), so every column's share grows by one
+  /// every W tokens.
+  [[nodiscard]] std::int64_t slots() const {
+    return positions_ > c_ ? (positions_ - c_ + s_.width - 1) / s_.width : 0;
+  }
+
+  /// A PE's attention state on a mesh row with kv heads [kv0, kv1): its slots of their KV
+  /// cache, the row's query rows (column 0: from the Q GEMV; the others: from column 0's
+  /// stream), its scores. Column 0 also holds the RoPE table, the attention output and, on a
+  /// mesh of several columns, the staging of the k and v it sends to the column owning pos.
   struct Attn {
     int kv0 = 0, kv1 = 0;
     std::uint32_t q = 0, kc = 0, vc = 0, att = 0, out = 0, pos = 0, rope_c = 0, rope_s = 0;
+    std::uint32_t spare = 0;  ///< column 0: k, v staging; others: k, v not theirs, value partials
     std::array<std::uint32_t, 3> t{};
   };
 
@@ -430,39 +457,64 @@ class TileGen {
     m.kv0 = static_cast<int>(kvb[r_]);
     m.kv1 = static_cast<int>(kvb[r_ + 1]);
     const std::int64_t nkv = m.kv1 - m.kv0;
-    const std::int64_t nq = nkv * cfg.kv_mul() * hs;
-    const std::int64_t P = positions_;
-    m.pos = mem.alloc(1);
+    const std::int64_t kvd = nkv * hs;
+    const std::int64_t nq = kvd * cfg.kv_mul();
+    const std::int64_t P = slots();
+    // Column 0: pos, pos / W, pos % W (the host LOADs them); the others: the last two, from
+    // column 0's stream.
+    m.pos = mem.alloc(c_ == 0 ? 3 : 2);
     if (nkv == 0) return m;
     // Scores read q against the K cache: every offset between them is even (head_size is) but
-    // kc - q, which is odd. Softmax (wm_exp) reads pairs of att and its temporaries: four
+    // kc - q, which is odd. The exps (wm_exp) read pairs of att and its temporaries: four
     // banks. RoPE's stride-2 reads against the table rows meet a bank now and then whatever
     // the layout; so do the values' reads down the V cache against att.
     m.q = mem.alloc(nq, 0);
-    m.out = coord() ? 0 : mem.alloc(nq);
-    m.att = mem.alloc(P, 2);
-    const std::int64_t tl = std::max<std::int64_t>(P, nq / 2);
+    m.out = coord() || c_ > 0 ? 0 : mem.alloc(nq);
+    m.att = mem.alloc(std::max<std::int64_t>(P, 1), 2);
+    const std::int64_t tl = std::max<std::int64_t>({P, c_ == 0 ? nq / 2 : 0, 1});
     unsigned bank = 3;
     for (auto& t : m.t) t = mem.alloc(tl, bank++);
-    std::vector<float> rc;
-    std::vector<float> rs;
-    for (int p = 0; p < P; ++p) {
-      for (int j = 0; j < hs / 2; ++j) {
-        const auto cs = ref::special::rope_cos_sin(p, j, hs);
-        rc.push_back(cs.c);
-        rs.push_back(cs.s);
+    if (c_ == 0) {
+      std::vector<float> rc;
+      std::vector<float> rs;
+      for (int p = 0; p < positions_; ++p) {
+        for (int j = 0; j < hs / 2; ++j) {
+          const auto cs = ref::special::rope_cos_sin(p, j, hs);
+          rc.push_back(cs.c);
+          rs.push_back(cs.s);
+        }
       }
+      m.rope_c = mem.put(rc);
+      m.rope_s = mem.put(rs);
+      if (s_.width > 1) m.spare = mem.alloc(2 * kvd);
+    } else {
+      m.spare = mem.alloc(kvd);
     }
-    m.rope_c = mem.put(rc);
-    m.rope_s = mem.put(rs);
-    m.kc = mem.alloc(P * nkv * hs * cfg.n_layers, 1);
-    m.vc = mem.alloc(P * nkv * hs * cfg.n_layers);
+    m.kc = mem.alloc(P * kvd * cfg.n_layers, 1);
+    m.vc = mem.alloc(P * kvd * cfg.n_layers);
     return m;
   }
 
+  [[nodiscard]] std::string local_label() { return fmt::format("attn_{}", labels_++); }
+
+  /// r8, r9 = the K and V cache rows of slot r5 (this PE's slots of the row's heads) in layer l.
+  void cache_slot(AsmBuilder& a, const Attn& m, int l) {
+    const auto kvd = u32((m.kv1 - m.kv0) * w_.config.head_size());
+    const std::uint32_t cache = u32(slots()) * kvd;
+    a.li(1, kvd);
+    a.op("mul r8, r5, r1");
+    a.op("addi r9, r8, 0");
+    a.li(1, m.kc + u32(l) * cache);
+    a.op("add r8, r8, r1");
+    a.li(1, m.vc + u32(l) * cache);
+    a.op("add r9, r9, r1");
+  }
+
   /// Q, K, V GEMVs (on the slice rms_att left, rows kept at column 0), then on this column-0
-  /// PE RoPE and attention for its heads into `out` (at (0, 0): xb), then the gather of the
-  /// attention output up column 0 into (0, 0)'s xb. Needs r7 = pos, r12 = pos + 1.
+  /// PE RoPE of its heads' q and k, the stream of pos, q, k and v east along its row (which
+  /// every PE takes: q for its scores, k and v into its cache if it owns pos), the attention
+  /// over the row (row_attention) into `out` (at (0, 0): xb), and the gather of the attention
+  /// output up column 0 into (0, 0)'s xb.
   void qkv_attention(AsmBuilder& a, std::size_t gi, const std::vector<std::uint32_t>& blocks,
                      std::uint32_t src, const Attn& m, std::uint32_t out) {
     const model::Config& cfg = w_.config;
@@ -472,16 +524,23 @@ class TileGen {
     const int nheads = nkv * cfg.kv_mul();
     const auto kvd = u32(nkv * hs);
     const int l = gemvs_[gi].layer;
-    const std::uint32_t cache = u32(positions_) * kvd;
-    const std::uint32_t kc_l = m.kc + u32(l) * cache;
-    const std::uint32_t vc_l = m.vc + u32(l) * cache;
-    a.li(1, kvd);
-    a.op("mul r8, r7, r1");
-    a.op("addi r9, r8, 0");
-    a.li(1, kc_l);
-    a.op("add r8, r8, r1");
-    a.li(1, vc_l);
-    a.op("add r9, r9, r1");
+    if (nkv > 0) {
+      // Column 0 holds positions 0, W, 2W, ...: slot pos / W, so pos / W + 1 of them after this
+      // token. k and v go into that slot when pos % W is 0, else into the staging buffer, and
+      // from there to their column.
+      a.op("lw r7, {}(r0)", m.pos);
+      a.op("lw r5, {}(r0)", m.pos + 1);
+      a.op("addi r12, r5, 1");
+      cache_slot(a, m, l);
+      if (s_.width > 1) {
+        const std::string own = local_label();
+        a.op("lw r5, {}(r0)", m.pos + 2);
+        a.op("beq r5, r0, {}", own);
+        a.li(8, m.spare);
+        a.li(9, m.spare + kvd);
+        a.label(own);
+      }
+    }
     a.li(10, m.q);
     gemv(a, gemvs_[gi], blocks[gi], src, 10, false, true);
     gemv(a, gemvs_[gi + 1], blocks[gi + 1], src, 8, false, true);
@@ -489,7 +548,7 @@ class TileGen {
     mark(a);  // rope
     if (nkv == 0) mark(a);  // attention: only the gather passes through
     if (nkv > 0) {
-      a.comment(fmt::format("rope and attention, query heads {}..{}", m.kv0 * cfg.kv_mul(),
+      a.comment(fmt::format("rope, query heads {}..{}", m.kv0 * cfg.kv_mul(),
                             m.kv1 * cfg.kv_mul() - 1));
       a.li(1, u32(half));
       a.op("mul r11, r7, r1");
@@ -510,8 +569,124 @@ class TileGen {
       rope(10, nheads);
       rope(8, nkv);
       mark(a);  // attention
-      for (int i = 0; i < nheads; ++i) {
-        const int kvh = i / cfg.kv_mul();  // local kv head
+      if (s_.width > 1) {
+        a.comment("pos / W, pos % W, q, k, v east along the row");
+        const auto send = [&](unsigned d, std::uint32_t len) {
+          a.fout(5, kScaleColor, len);
+          a.op("fmov d5, d{}", d);
+        };
+        a.mem(6, m.pos + 1, 2);
+        send(6, 2);
+        a.mem(6, m.q, u32(nheads * hs));
+        send(6, u32(nheads * hs));
+        a.mem_r(6, 8, kvd);
+        send(6, kvd);
+        a.mem_r(6, 9, kvd);
+        send(6, kvd);
+      }
+      row_attention(a, m, l, out);
+    }
+    const Gemv& q = gemvs_[gi];
+    const auto n = u32(q.rb[r_ + 1] - q.rb[r_]);
+    a.li(10, out);
+    gather(a, n, u32(q.m.rows - q.rb[r_ + 1]), out, 10);
+  }
+
+  /// A PE (c > 0) of a mesh row with heads: takes pos / W and pos % W, q, k and v from column
+  /// 0's stream, k and v into its cache slot if it owns pos (pos % W == c), else into the
+  /// spare buffer, then its part of the attention.
+  void column_attention(AsmBuilder& a, const Attn& m, int l) {
+    const model::Config& cfg = w_.config;
+    const auto kvd = u32((m.kv1 - m.kv0) * cfg.head_size());
+    const auto nq = kvd * u32(cfg.kv_mul());
+    const auto take = [&](std::uint32_t len) {
+      a.fin(5, kScaleColor, len);
+      a.op("fmov d6, d5");
+    };
+    a.comment("attention: pos / W, pos % W, q, k, v from column 0");
+    a.mem(6, m.pos, 2);
+    take(2);
+    a.op("lw r5, {}(r0)", m.pos);
+    a.op("lw r6, {}(r0)", m.pos + 1);
+    // This column holds slots 0 .. pos / W - 1, and slot pos / W too unless pos % W < c.
+    a.op("slti r1, r6, {}", c_);
+    a.op("addi r12, r5, 1");
+    a.op("sub r12, r12, r1");
+    const std::string other = local_label();
+    a.li(8, m.spare);
+    a.li(9, m.spare);
+    a.op("addi r4, r0, {}", c_);
+    a.op("bne r6, r4, {}", other);
+    cache_slot(a, m, l);
+    a.label(other);
+    a.mem(6, m.q, nq);
+    take(nq);
+    a.mem_r(6, 8, kvd);
+    take(kvd);
+    a.mem_r(6, 9, kvd);
+    take(kvd);
+    row_attention(a, m, l, 0);
+  }
+
+  /// One row's attention, the part of this PE (r12 = its positions, at least 1 on column 0,
+  /// 0 on a column before the first W tokens have reached it): per query head its scores over
+  /// its own positions, their max chained to column 0 (fmax: exact in any order) and streamed
+  /// back east, its exps and their sum from +0, the sums chained to column 0, which streams
+  /// 1/sum back, then its value sums from +0 over its positions, chained to column 0 into
+  /// `out` (column 0 only). The chains are the GEMV's (colors 1-2, so the sums follow
+  /// mesh_dealt_order), the streams back the norm's scale (color 6).
+  void row_attention(AsmBuilder& a, const Attn& m, int l, std::uint32_t out) {
+    const model::Config& cfg = w_.config;
+    const int hs = cfg.head_size();
+    const int nkv = m.kv1 - m.kv0;
+    const int nheads = nkv * cfg.kv_mul();
+    const auto kvd = u32(nkv * hs);
+    const std::uint32_t cache = u32(slots()) * kvd;
+    const std::uint32_t kc_l = m.kc + u32(l) * cache;
+    const std::uint32_t vc_l = m.vc + u32(l) * cache;
+    const bool chain = s_.width > 1;
+    const bool last = c_ == s_.width - 1;
+    // One word or vector (at `d`, a DSD or register) down the row's chain to column 0:
+    // combined with `op` on the way; at column 0 `op` into `d` itself.
+    const auto reduce = [&](const char* op, const std::string& d, std::uint32_t len) {
+      if (last) {
+        a.fout(3, reduce_color(c_), len);
+        a.op("fmov d3, {}", d);
+        return;
+      }
+      a.fin(4, reduce_color(c_ + 1), len);
+      if (c_ > 0) {
+        a.fout(3, reduce_color(c_), len);
+        a.op("{} d3, d4, {}", op, d);
+      } else if (d[0] == 'r') {
+        a.op("{} {}, d4", std::string(op) == "fmax" ? "frmax" : "frsum", d);
+      } else {
+        a.op("{} {}, d4, {}", op, d, d);
+      }
+    };
+    // Column 0 streams register r east; every other PE takes it into r (-0 + r is r exactly).
+    const auto broadcast = [&](unsigned r) {
+      if (c_ == 0) {
+        a.fout(5, kScaleColor, 1);
+        a.op("fmov d5, r{}", r);
+      } else {
+        a.li(r, bits(-0.0F));
+        a.fin(5, kScaleColor, 1);
+        a.op("frsum r{}, d5", r);
+      }
+    };
+    // Skips `body` on a column holding no positions yet (column 0 always holds pos 0).
+    const auto local = [&](const auto& body) {
+      const std::string skip = local_label();
+      if (c_ > 0) a.op("beq r12, r0, {}", skip);
+      body();
+      if (c_ > 0) a.label(skip);
+    };
+    for (int i = 0; i < nheads; ++i) {
+      const int kvh = i / cfg.kv_mul();  // local kv head
+      a.comment(fmt::format("query head {}", m.kv0 * cfg.kv_mul() + i));
+      a.li(6, bits(-std::numeric_limits<float>::infinity()));
+      local([&] {
         a.mem(0, kc_l + u32(kvh * hs), u32(hs));
         a.li(3, kvd);
         a.op("dsd2 d0, r12, r3");
@@ -521,27 +696,51 @@ class TileGen {
         a.op("fdotv d2, d0, d1");
         a.li(4, bits(model::inv_sqrt_head_size(hs)));
         a.op("fmul d2, d2, r4");
+        a.op("frmax r6, d2");
+      });
+      if (chain) {
+        reduce("fmax", "r6", 1);
+        broadcast(6);
+      }
+      a.li(4, 0);
+      local([&] {
+        a.mem_len_r(2, m.att, 12);
+        a.op("fsub d2, d2, r6");
         a.mem_len_r(3, m.t[0], 12);
         a.mem_len_r(4, m.t[1], 12);
         a.mem_len_r(5, m.t[2], 12);
-        a.op("call wm_softmax");
-        a.li(1, vc_l + u32(kvh * hs));
-        a.li(3, kvd);
-        a.op("dsdm d0, r1, r12, r3");
-        a.li(2, u32(hs));
-        a.li(3, 1);
-        a.op("dsd2 d0, r2, r3");
-        a.mem_len_r(1, m.att, 12);
-        a.li(2, u32(hs));
-        a.op("dsd2 d1, r2, r0");
-        a.mem(2, out + u32(i * hs), u32(hs));
-        a.op("fdotv d2, d0, d1");
+        a.op("call wm_exp");
+        a.op("frsum r4, d2");
+      });
+      if (chain) reduce("fadd", "r4", 1);
+      if (c_ == 0) a.op("call wm_recip_s");
+      if (chain) broadcast(4);
+      const std::uint32_t dst = c_ == 0 ? out + u32(i * hs) : m.spare;
+      const std::string zero = local_label();
+      const std::string done = local_label();
+      if (c_ > 0) a.op("beq r12, r0, {}", zero);
+      a.mem_len_r(2, m.att, 12);
+      a.op("fmul d2, d2, r4");
+      a.li(1, vc_l + u32(kvh * hs));
+      a.li(3, kvd);
+      a.op("dsdm d0, r1, r12, r3");
+      a.li(2, u32(hs));
+      a.li(3, 1);
+      a.op("dsd2 d0, r2, r3");
+      a.mem_len_r(1, m.att, 12);
+      a.li(2, u32(hs));
+      a.op("dsd2 d1, r2, r0");
+      a.mem(2, dst, u32(hs));
+      a.op("fdotv d2, d0, d1");
+      if (c_ > 0) {
+        a.op("j {}", done);
+        a.label(zero);
+        a.mem(2, dst, u32(hs));
+        a.op("fmov d2, r0");  // no positions here yet: +0 to every value sum
+        a.label(done);
       }
+      if (chain) reduce("fadd", "d2", u32(hs));  // d2 still walks this PE's value sums
     }
-    const Gemv& q = gemvs_[gi];
-    const auto n = u32(q.rb[r_ + 1] - q.rb[r_]);
-    a.li(10, out);
-    gather(a, n, u32(q.m.rows - q.rb[r_ + 1]), out, 10);
   }
 
   /// This tile's columns of every norm: the K split of the GEMVs that read the norm's output.
@@ -686,8 +885,6 @@ class TileGen {
     b.x_addr = x;
     b.pos_addr = at.pos;
 
-    a.op("lw r7, {}(r0)", at.pos);
-    a.op("addi r12, r7, 1");  // positions in the cache after this token
     std::size_t gi = 0;
     const auto next_gemv = [&](std::uint32_t src, unsigned rdst, bool bcast = true,
                                bool keep = false) {
@@ -745,6 +942,7 @@ class TileGen {
   std::uint32_t scratch_ = 0;
   std::uint32_t ybuf_ = 0;
   int marks_ = 0;
+  int labels_ = 0;
 };
 
 std::vector<Route> decode_routes(int c, int r, int width, int height) {
@@ -803,6 +1001,12 @@ const model::SumOrder& MeshOrderPolicy::order(const model::SumSite& site, std::i
     case model::Stage::rms_final: {
       auto it = split_.find(n);
       if (it == split_.end()) it = split_.emplace(n, mesh_sum_order(n, width_)).first;
+      return it->second;
+    }
+    case model::Stage::softmax_sum:
+    case model::Stage::attn_value: {
+      auto it = dealt_.find(n);
+      if (it == dealt_.end()) it = dealt_.emplace(n, mesh_dealt_order(n, width_)).first;
       return it->second;
     }
     default:
@@ -887,7 +1091,10 @@ HostStep MeshDecoder::step(int token, int pos) const {
   std::vector<std::uint32_t> emb;
   for (const float f : w_.embedding(token)) emb.push_back(bits(f));
   append_load(s.input, 0, 0, color::host, x_addr_, emb);
-  const std::array<std::uint32_t, 1> p = {u32(pos)};
+  // Column 0 of each mesh row: pos (RoPE's table row), and where pos lives in the KV cache
+  // dealt over the row: slot pos / W of column pos % W.
+  const std::array<std::uint32_t, 3> p = {u32(pos), u32(pos / shape_.width),
+                                          u32(pos % shape_.width)};
   for (int r = 0; r < shape_.height; ++r) {
     append_load(s.input, 0, r, color::host, pos_addr_[static_cast<std::size_t>(r)], p);
   }
@@ -961,77 +1168,6 @@ Operand operand(const ref::Pe& pe, std::uint8_t raw) {
   return o;
 }
 
-/// Runs one tile's program for one token on the reference PE (values do not matter: fabric
-/// input is fed zeros as it is asked for) and lists the instructions it executes, with the
-/// operands of every vector instruction as launched and the phase marks each one reaches.
-constexpr std::uint64_t kTraceSteps = 50'000'000;
-std::vector<Item> trace_tile(const MeshProgram& p, const TileProgram& t, const HostStep& step) {
-  ref::Pe pe(ref::Config{p.mem_words, p.num_colors, ref::EngineTiming::eager});
-  pe.load(t.image.words);
-  for (const Wavelet& w : step.input) {  // its LOADs (the token, the position) and ACTIVATE
-    if (w.dst_x == t.x && w.dst_y == t.y) pe.push_input(w);
-  }
-  std::vector<Item> items;
-  std::size_t next_mark = 0;
-  for (std::uint64_t guard = 0;; ++guard) {
-    if (guard > kTraceSteps) {
-      throw std::logic_error(
-          fmt::format("trace_tile ({}, {}): no end after {} steps", t.x, t.y, kTraceSteps));
-    }
-    const std::uint16_t pc = pe.pc();
-    const bool was_running = pe.running();
-    const std::uint32_t word = was_running ? pe.read_mem(pc) : 0;
-    const ref::Step s = pe.step();
-    while (pe.pop_output()) {
-    }
-    if (s.kind == ref::StepKind::started) continue;
-    if (s.kind == ref::StepKind::waiting) {
-      // A synchronous operation waits for its fabric input: feed the colors it reads (the
-      // launch has already moved the pc on).
-      for (const Operand* o : {&items.back().a, &items.back().b}) {
-        if (o->kind == Operand::Kind::fin) {
-          pe.push_input(ref::Wavelet{0, o->dsd.color, false, 0, 0});
-        }
-      }
-      continue;
-    }
-    if (s.kind != ref::StepKind::executed) {
-      throw std::logic_error(fmt::format("trace_tile ({}, {}): the PE stopped at pc {} ({})",
-                                         t.x, t.y, pe.pc(), static_cast<int>(pe.error())));
-    }
-    if (s.task_ended) break;
-    const isa::Fields f = isa::fields(word);
-    Item it;
-    if (f.vector) {
-      it.vector = true;
-      it.vop = static_cast<isa::Vop>(f.vop);
-      it.dst = operand(pe, f.vdst);
-      it.a = operand(pe, f.va);
-      const isa::VopClass cls = isa::vop_class(it.vop);
-      if (cls != isa::VopClass::unary && cls != isa::VopClass::reduce) it.b = operand(pe, f.vb);
-      if (it.vop == isa::Vop::fdotv) {
-        it.n = std::uint32_t{it.a.dsd.len0} * it.a.dsd.len1;
-        it.rows = it.a.dsd.len1;
-      } else {
-        it.n = it.a.kind != Operand::Kind::reg ? it.a.length() : it.b.length();
-        if (it.dst.kind != Operand::Kind::reg) it.n = it.dst.length();
-      }
-    } else {
-      const auto op = static_cast<isa::Op>(f.op);
-      it.cost = op == isa::Op::lw || op == isa::Op::sw ? pe_time::kLoadStore : pe_time::kScalar;
-    }
-    while (next_mark < t.marks.size() && t.marks[next_mark] == pc) {
-      it.marks.push_back(static_cast<int>(next_mark++));
-    }
-    items.push_back(std::move(it));
-  }
-  if (next_mark != t.marks.size()) {
-    throw std::logic_error(fmt::format("trace_tile ({}, {}): {} of {} marks reached", t.x, t.y,
-                                       next_mark, t.marks.size()));
-  }
-  return items;
-}
-
 /// Where the stream a tile sends on a static color is delivered: every tile whose route hands
 /// it to the ramp, with the hops it took (the host, off the W edge of (0, 0), is not a tile).
 struct Sink {
@@ -1067,6 +1203,141 @@ std::vector<Sink> stream_sinks(const MeshProgram& p, int from, std::uint8_t c) {
     }
   }
   return out;
+}
+
+/// Runs every tile's program for one token on reference PEs (eager engines), fed their own
+/// LOADs and ACTIVATE from `step`, and lists the instructions each executes, with the operands
+/// of every vector instruction as launched and the phase marks each one reaches. The tiles'
+/// streams are delivered along the routes (unbounded queues: nothing holds a sender back), so
+/// the words that steer a program's lengths and branches (where the attention's position
+/// lives on the row) are the real ones; a color no tile sends on (a benchmark's host input) is
+/// fed zeros as it is asked for. Times are not modelled here: only the order of each tile's
+/// own instructions.
+constexpr std::uint64_t kTraceSteps = 50'000'000;
+constexpr std::size_t kTraceColors = 32;
+std::vector<std::vector<Item>> trace_all(const MeshProgram& p, const HostStep& step) {
+  const std::size_t tiles = p.tiles.size();
+  std::vector<std::vector<int>> sinks(tiles * kTraceColors);  // [tile * colors + color]
+  std::vector<bool> has_source(tiles * kTraceColors, false);
+  for (std::size_t t = 0; t < tiles; ++t) {
+    for (const Route& r : p.tiles[t].routes) {
+      if (r.mode != RouteMode::fixed || (r.rx & bit(Dir::p)) == 0) continue;
+      for (const Sink& s : stream_sinks(p, static_cast<int>(t), r.color)) {
+        sinks[t * kTraceColors + r.color].push_back(s.tile);
+        has_source[static_cast<std::size_t>(s.tile) * kTraceColors + r.color] = true;
+      }
+    }
+  }
+  std::vector<std::deque<std::uint32_t>> queued(tiles * kTraceColors);
+  std::vector<std::vector<Item>> items(tiles);
+  std::vector<std::unique_ptr<ref::Pe>> pes;
+  std::vector<std::size_t> next_mark(tiles, 0);
+  std::vector<std::uint64_t> steps(tiles, 0);
+  std::vector<bool> done(tiles, false);
+  for (const TileProgram& t : p.tiles) {
+    auto pe = std::make_unique<ref::Pe>(ref::Config{p.mem_words, p.num_colors,
+                                                    ref::EngineTiming::eager});
+    pe->load(t.image.words);
+    for (const Wavelet& w : step.input) {  // its LOADs (the token, the position) and ACTIVATE
+      if (w.dst_x == t.x && w.dst_y == t.y) pe->push_input(w);
+    }
+    pes.push_back(std::move(pe));
+  }
+  // Runs tile t until it ends or waits for a word not sent yet; false if it did nothing.
+  const auto advance = [&](std::size_t t) {
+    const TileProgram& tp = p.tiles[t];
+    ref::Pe& pe = *pes[t];
+    bool moved = false;
+    for (;;) {
+      if (++steps[t] > kTraceSteps) {
+        throw std::logic_error(
+            fmt::format("trace ({}, {}): no end after {} steps", tp.x, tp.y, kTraceSteps));
+      }
+      const std::uint16_t pc = pe.pc();
+      const bool was_running = pe.running();
+      const std::uint32_t word = was_running ? pe.read_mem(pc) : 0;
+      const ref::Step s = pe.step();
+      while (const auto out = pe.pop_output()) {
+        for (const int sink : sinks[t * kTraceColors + out->color]) {
+          queued[static_cast<std::size_t>(sink) * kTraceColors + out->color].push_back(out->data);
+        }
+      }
+      if (s.kind == ref::StepKind::started) {
+        moved = true;
+        continue;
+      }
+      if (s.kind == ref::StepKind::waiting) {
+        // A synchronous operation waits for its fabric input (the launch has already moved
+        // the pc on): hand it the next word of a color it reads, if one has been sent.
+        bool fed = false;
+        for (const Operand* o : {&items[t].back().a, &items[t].back().b}) {
+          if (o->kind != Operand::Kind::fin) continue;
+          const std::size_t q = t * kTraceColors + o->dsd.color;
+          if (!has_source[q]) {
+            pe.push_input(ref::Wavelet{0, o->dsd.color, false, 0, 0});
+            fed = true;
+          } else if (!queued[q].empty()) {
+            pe.push_input(ref::Wavelet{queued[q].front(), o->dsd.color, false, 0, 0});
+            queued[q].pop_front();
+            fed = true;
+          }
+        }
+        if (!fed) return moved;
+        moved = true;
+        continue;
+      }
+      if (s.kind != ref::StepKind::executed) {
+        throw std::logic_error(fmt::format("trace ({}, {}): the PE stopped at pc {} ({})", tp.x,
+                                           tp.y, pe.pc(), static_cast<int>(pe.error())));
+      }
+      moved = true;
+      if (s.task_ended) {
+        done[t] = true;
+        return moved;
+      }
+      const isa::Fields f = isa::fields(word);
+      Item it;
+      if (f.vector) {
+        it.vector = true;
+        it.vop = static_cast<isa::Vop>(f.vop);
+        it.dst = operand(pe, f.vdst);
+        it.a = operand(pe, f.va);
+        const isa::VopClass cls = isa::vop_class(it.vop);
+        if (cls != isa::VopClass::unary && cls != isa::VopClass::reduce) it.b = operand(pe, f.vb);
+        if (it.vop == isa::Vop::fdotv) {
+          it.n = std::uint32_t{it.a.dsd.len0} * it.a.dsd.len1;
+          it.rows = it.a.dsd.len1;
+        } else {
+          it.n = it.a.kind != Operand::Kind::reg ? it.a.length() : it.b.length();
+          if (it.dst.kind != Operand::Kind::reg) it.n = it.dst.length();
+        }
+      } else {
+        const auto op = static_cast<isa::Op>(f.op);
+        it.cost = op == isa::Op::lw || op == isa::Op::sw ? pe_time::kLoadStore : pe_time::kScalar;
+      }
+      while (next_mark[t] < tp.marks.size() && tp.marks[next_mark[t]] == pc) {
+        it.marks.push_back(static_cast<int>(next_mark[t]++));
+      }
+      items[t].push_back(std::move(it));
+    }
+  };
+  for (std::size_t left = tiles; left > 0;) {
+    bool moved = false;
+    left = 0;
+    for (std::size_t t = 0; t < tiles; ++t) {
+      if (done[t]) continue;
+      moved = advance(t) || moved;
+      if (!done[t]) ++left;
+    }
+    if (left > 0 && !moved) throw std::logic_error("trace: the tiles wait on each other");
+  }
+  for (std::size_t t = 0; t < tiles; ++t) {
+    if (next_mark[t] != p.tiles[t].marks.size()) {
+      throw std::logic_error(fmt::format("trace ({}, {}): {} of {} marks reached", p.tiles[t].x,
+                                         p.tiles[t].y, next_mark[t], p.tiles[t].marks.size()));
+    }
+  }
+  return items;
 }
 
 /// Per tile and phase mark: the cycle the mark's instruction retires, counted from the token's
@@ -1343,13 +1614,6 @@ std::vector<MeshDecoder::Phase> MeshDecoder::phases() const {
 }
 
 namespace {
-
-std::vector<std::vector<Item>> trace_all(const MeshProgram& program, const HostStep& step) {
-  std::vector<std::vector<Item>> items;
-  items.reserve(program.tiles.size());
-  for (const TileProgram& t : program.tiles) items.push_back(trace_tile(program, t, step));
-  return items;
-}
 
 /// Per tile: the index of its ACTIVATE in the host step's input (it cannot start earlier: the
 /// port takes one wavelet per cycle).

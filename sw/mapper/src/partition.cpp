@@ -26,4 +26,8 @@ model::SumOrder mesh_sum_order(std::int64_t n, int parts) {
   return o;
 }
 
+model::SumOrder mesh_dealt_order(std::int64_t n, int parts) {
+  return model::SumOrder::deal(n, parts, chain_to_first(parts));
+}
+
 }  // namespace wm::sw::mapper

@@ -3,10 +3,12 @@
 // The whole llama decode mapped onto a W x H mesh (docs/mapping.md, "Decode"): every GEMV is a
 // MeshGEMV over all PEs (input broadcast from PE (0, 0) on a multicast color, partials
 // chain-reduced along the mesh rows into column 0). The column-0 PEs keep the Q/K/V rows of
-// their heads and run RoPE and attention (KV cache in their SRAM), and SwiGLU on their W1/W3
-// rows; PE (0, 0) holds the residual stream, runs the residual adds, and streams the logits to
-// the host. RMSNorm runs on every PE over its column slice of the broadcast residual, its sum
-// of squares chain-reduced along each mesh row like a GEMV's partials.
+// their heads and run RoPE; each head's attention runs over its whole mesh row (the KV cache
+// dealt over the row's PEs by position, the softmax and the value sums reduced along the row);
+// the column-0 PEs run SwiGLU on their W1/W3 rows; PE (0, 0) holds the residual stream, runs
+// the residual adds, and streams the logits to the host. RMSNorm runs on every PE over its
+// column slice of the broadcast residual, its sum of squares chain-reduced along each mesh row
+// like a GEMV's partials.
 
 #include <cstdint>
 #include <map>
@@ -21,7 +23,9 @@
 namespace wm::sw::mapper {
 
 inline constexpr std::uint8_t kBroadcastColor = 5;  ///< static multicast from PE (0, 0)
-inline constexpr std::uint8_t kScaleColor = 6;  ///< a norm's scale, east from PE (0, r) on row r
+/// East from PE (0, r) along mesh row r: a norm's scale; the attention's q, k, v, the softmax
+/// max and 1/sum.
+inline constexpr std::uint8_t kScaleColor = 6;
 
 struct DecodeOptions {
   /// Positions the KV cache and RoPE table hold; 0 means the model's seq_len.
@@ -29,8 +33,10 @@ struct DecodeOptions {
 };
 
 /// The golden model's sum orders for this mapping: GEMV rows and the norms' sums of squares
-/// split over the mesh columns and chain-reduced to column 0 (mesh_sum_order); every other
-/// sum left to right on one PE.
+/// split over the mesh columns and chain-reduced to column 0 (mesh_sum_order); the softmax
+/// denominator and the attention values over the cached positions dealt over the mesh
+/// columns, chain-reduced to column 0 (mesh_dealt_order); the scores (one head's dot product
+/// on one PE) left to right.
 class MeshOrderPolicy final : public model::OrderPolicy {
  public:
   explicit MeshOrderPolicy(int width) : width_(width) {}
@@ -40,7 +46,9 @@ class MeshOrderPolicy final : public model::OrderPolicy {
  private:
   int width_;
   model::SumOrder sequential_ = model::SumOrder::sequential();
-  mutable std::map<std::int64_t, model::SumOrder> split_;  // one per length, built on first use
+  // One per length, built on first use.
+  mutable std::map<std::int64_t, model::SumOrder> split_;
+  mutable std::map<std::int64_t, model::SumOrder> dealt_;
 };
 
 /// The schedule model (docs/mapping.md, "Cycle estimate") on any program whose tiles carry

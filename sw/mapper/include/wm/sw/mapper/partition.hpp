@@ -40,4 +40,9 @@ class DoesNotFit : public std::runtime_error {
 /// 0.
 [[nodiscard]] model::SumOrder mesh_sum_order(std::int64_t n, int parts);
 
+/// The order of a sum over n cached positions dealt over `parts` PEs of a mesh row (position
+/// t on PE t % parts, each PE summing its own in position order from +0), chain-reduced to
+/// PE 0: the softmax denominator and the attention values.
+[[nodiscard]] model::SumOrder mesh_dealt_order(std::int64_t n, int parts);
+
 }  // namespace wm::sw::mapper
