@@ -647,8 +647,10 @@ class TileGen {
     const bool chain = s_.width > 1;
     const bool last = c_ == s_.width - 1;
     // One word or vector (at `d`, a DSD or register) down the row's chain to column 0:
-    // combined with `op` on the way; at column 0 `op` into `d` itself.
-    const auto reduce = [&](const char* op, const std::string& d, std::uint32_t len) {
+    // combined with `op` on the way; column 0 folds the stream into `d` with `op0` (a
+    // register: the reduction of the stream into it; a DSD: the element-wise op in place).
+    const auto reduce = [&](const char* op, const char* op0, const std::string& d,
+                            std::uint32_t len) {
       if (last) {
         a.fout(3, reduce_color(c_), len);
         a.op("fmov d3, {}", d);
@@ -659,9 +661,9 @@ class TileGen {
         a.fout(3, reduce_color(c_), len);
         a.op("{} d3, d4, {}", op, d);
       } else if (d[0] == 'r') {
-        a.op("{} {}, d4", std::string(op) == "fmax" ? "frmax" : "frsum", d);
+        a.op("{} {}, d4", op0, d);
       } else {
-        a.op("{} {}, d4, {}", op, d, d);
+        a.op("{} {}, d4, {}", op0, d, d);
       }
     };
     // Column 0 streams register r east; every other PE takes it into r (-0 + r is r exactly).
@@ -677,10 +679,14 @@ class TileGen {
     };
     // Skips `body` on a column holding no positions yet (column 0 always holds pos 0).
     const auto local = [&](const auto& body) {
+      if (c_ == 0) {
+        body();
+        return;
+      }
       const std::string skip = local_label();
-      if (c_ > 0) a.op("beq r12, r0, {}", skip);
+      a.op("beq r12, r0, {}", skip);
       body();
-      if (c_ > 0) a.label(skip);
+      a.label(skip);
     };
     for (int i = 0; i < nheads; ++i) {
       const int kvh = i / cfg.kv_mul();  // local kv head
@@ -699,7 +705,7 @@ class TileGen {
         a.op("frmax r6, d2");
       });
       if (chain) {
-        reduce("fmax", "r6", 1);
+        reduce("fmax", "frmax", "r6", 1);
         broadcast(6);
       }
       a.li(4, 0);
@@ -712,12 +718,12 @@ class TileGen {
         a.op("call wm_exp");
         a.op("frsum r4, d2");
       });
-      if (chain) reduce("fadd", "r4", 1);
+      if (chain) reduce("fadd", "frsum", "r4", 1);
       if (c_ == 0) a.op("call wm_recip_s");
       if (chain) broadcast(4);
       const std::uint32_t dst = c_ == 0 ? out + u32(i * hs) : m.spare;
-      const std::string zero = local_label();
-      const std::string done = local_label();
+      const std::string zero = c_ > 0 ? local_label() : "";
+      const std::string done = c_ > 0 ? local_label() : "";
       if (c_ > 0) a.op("beq r12, r0, {}", zero);
       a.mem_len_r(2, m.att, 12);
       a.op("fmul d2, d2, r4");
@@ -739,7 +745,7 @@ class TileGen {
         a.op("fmov d2, r0");  // no positions here yet: +0 to every value sum
         a.label(done);
       }
-      if (chain) reduce("fadd", "d2", u32(hs));  // d2 still walks this PE's value sums
+      if (chain) reduce("fadd", "fadd", "d2", u32(hs));  // d2 still walks this PE's value sums
     }
   }
 
