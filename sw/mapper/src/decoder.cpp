@@ -360,23 +360,48 @@ class TileGen {
       } else {
         a.op("fmov d2, r0");  // a padding column adds +0 to every row
       }
-      if (s_.width > 1) {
-        if (c_ == s_.width - 1) {
-          a.fout(3, reduce_color(c_), n);
-          a.op("fmov d3, d2");
-        } else {
-          a.fin(4, reduce_color(c_ + 1), n);
-          if (c_ > 0) {
-            a.fout(3, reduce_color(c_), n);
-            a.op("fadd d3, d4, d2");
-          } else {
-            a.op("fadd d2, d4, d2");
-          }
-        }
-      }
+      if (s_.width > 1) row_chain(a, "fadd", "fadd", "d2", n);
     }
     if (c_ != 0 || keep) return;
     gather(a, n, below, ybuf_, rdst);
+  }
+
+  /// One word or vector at `d` (a DSD or register) down this mesh row's chain to column 0 on
+  /// colors 1-2 (a GEMV's rows, a norm's sum of squares, the attention's max, sum and value
+  /// sums), so every sum follows the same order: the far end sends it, every PE on the way
+  /// combines the stream with it by `op`, column 0 folds the stream into `d` by `op0` (a
+  /// register: the reduction of the stream into it; a DSD: the element-wise op in place).
+  /// Only on meshes of several columns; uses d3 and d4.
+  void row_chain(AsmBuilder& a, const char* op, const char* op0, const std::string& d,
+                 std::uint32_t len) {
+    if (c_ == s_.width - 1) {
+      a.fout(3, reduce_color(c_), len);
+      a.op("fmov d3, {}", d);
+      return;
+    }
+    a.fin(4, reduce_color(c_ + 1), len);
+    if (c_ > 0) {
+      a.fout(3, reduce_color(c_), len);
+      a.op("{} d3, d4, {}", op, d);
+    } else if (d[0] == 'r') {
+      a.op("{} {}, d4", op0, d);
+    } else {
+      a.op("{} {}, d4, {}", op0, d, d);
+    }
+  }
+
+  /// Column 0 streams register r east along the row on color 6 (a norm's scale, the
+  /// attention's max and 1/sum); every other PE takes it into r. Only on meshes of several
+  /// columns; uses d5.
+  void row_stream(AsmBuilder& a, unsigned r) {
+    if (c_ == 0) {
+      a.fout(5, kScaleColor, 1);
+      a.op("fmov d5, r{}", r);
+    } else {
+      a.li(r, bits(-0.0F));  // -0 + x is x for every x, +0 and NaN included: r = the word
+      a.fin(5, kScaleColor, 1);
+      a.op("frsum r{}, d5", r);
+    }
   }
 
   /// Column 0: PE (0, r > 0) streams its n rows at `own` north, then forwards the `below` rows
@@ -645,38 +670,6 @@ class TileGen {
     const std::uint32_t kc_l = m.kc + u32(l) * cache;
     const std::uint32_t vc_l = m.vc + u32(l) * cache;
     const bool chain = s_.width > 1;
-    const bool last = c_ == s_.width - 1;
-    // One word or vector (at `d`, a DSD or register) down the row's chain to column 0:
-    // combined with `op` on the way; column 0 folds the stream into `d` with `op0` (a
-    // register: the reduction of the stream into it; a DSD: the element-wise op in place).
-    const auto reduce = [&](const char* op, const char* op0, const std::string& d,
-                            std::uint32_t len) {
-      if (last) {
-        a.fout(3, reduce_color(c_), len);
-        a.op("fmov d3, {}", d);
-        return;
-      }
-      a.fin(4, reduce_color(c_ + 1), len);
-      if (c_ > 0) {
-        a.fout(3, reduce_color(c_), len);
-        a.op("{} d3, d4, {}", op, d);
-      } else if (d[0] == 'r') {
-        a.op("{} {}, d4", op0, d);
-      } else {
-        a.op("{} {}, d4, {}", op0, d, d);
-      }
-    };
-    // Column 0 streams register r east; every other PE takes it into r (-0 + r is r exactly).
-    const auto broadcast = [&](unsigned r) {
-      if (c_ == 0) {
-        a.fout(5, kScaleColor, 1);
-        a.op("fmov d5, r{}", r);
-      } else {
-        a.li(r, bits(-0.0F));
-        a.fin(5, kScaleColor, 1);
-        a.op("frsum r{}, d5", r);
-      }
-    };
     // Skips `body` on a column holding no positions yet (column 0 always holds pos 0).
     const auto local = [&](const auto& body) {
       if (c_ == 0) {
@@ -705,8 +698,8 @@ class TileGen {
         a.op("frmax r6, d2");
       });
       if (chain) {
-        reduce("fmax", "frmax", "r6", 1);
-        broadcast(6);
+        row_chain(a, "fmax", "frmax", "r6", 1);
+        row_stream(a, 6);
       }
       a.li(4, 0);
       local([&] {
@@ -718,9 +711,9 @@ class TileGen {
         a.op("call wm_exp");
         a.op("frsum r4, d2");
       });
-      if (chain) reduce("fadd", "frsum", "r4", 1);
+      if (chain) row_chain(a, "fadd", "frsum", "r4", 1);
       if (c_ == 0) a.op("call wm_recip_s");
-      if (chain) broadcast(4);
+      if (chain) row_stream(a, 4);
       const std::uint32_t dst = c_ == 0 ? out + u32(i * hs) : m.spare;
       const std::string zero = c_ > 0 ? local_label() : "";
       const std::string done = c_ > 0 ? local_label() : "";
@@ -745,7 +738,7 @@ class TileGen {
         a.op("fmov d2, r0");  // no positions here yet: +0 to every value sum
         a.label(done);
       }
-      if (chain) reduce("fadd", "fadd", "d2", u32(hs));  // d2 still walks this PE's value sums
+      if (chain) row_chain(a, "fadd", "fadd", "d2", u32(hs));  // d2 still walks this PE's value sums
     }
   }
 
@@ -826,35 +819,15 @@ class TileGen {
       a.mem(0, x + u32(b), k);
       a.op("fmac r4, d0, d0");
     }
-    if (s_.width > 1) {
-      if (c_ == s_.width - 1) {
-        a.fout(3, reduce_color(c_), 1);
-        a.op("fmov d3, r4");
-      } else {
-        a.fin(4, reduce_color(c_ + 1), 1);
-        if (c_ > 0) {
-          a.fout(3, reduce_color(c_), 1);
-          a.op("fadd d3, d4, r4");
-        } else {
-          a.op("frsum r4, d4");
-        }
-      }
-    }
+    if (s_.width > 1) row_chain(a, "fadd", "frsum", "r4", 1);
     if (c_ == 0) {
       a.li(1, bits(model::inverse_length(dim)));
       a.op("fmul r4, r4, r1");
       a.li(1, bits(kRmsEps));
       a.op("fadd r4, r4, r1");
       a.op("call wm_rsqrt_s");
-      if (s_.width > 1) {
-        a.fout(5, kScaleColor, 1);
-        a.op("fmov d5, r4");
-      }
-    } else {
-      a.li(4, bits(-0.0F));  // -0 + r is r for every r, +0 and NaN included: r4 = r
-      a.fin(5, kScaleColor, 1);
-      a.op("frsum r4, d5");
     }
+    if (s_.width > 1) row_stream(a, 4);
     if (k > 0) {
       a.mem(1, out + u32(b), k);
       a.op("fmul d1, d0, r4");  // d0 still walks the x slice
